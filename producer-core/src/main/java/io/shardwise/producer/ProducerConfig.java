@@ -1,0 +1,395 @@
+package io.shardwise.producer;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * Immutable tuning of a {@link KinesisProducer}. Build one with {@link #builder()}, start from the
+ * defaults with {@link #defaults()}, or change one with {@link #toBuilder()}. Every setter rejects
+ * an out-of-range value at once with an {@link IllegalArgumentException} naming the field and the
+ * allowed range.
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>range</th></tr>
+ *   <tr><td>{@link #recordMaxBufferedTime()}</td><td>100 ms</td><td>0 .. 1 min</td></tr>
+ *   <tr><td>{@link #collectionMaxCount()}</td><td>500</td><td>1 .. 500</td></tr>
+ *   <tr><td>{@link #collectionMaxSize()}</td><td>5 MiB</td><td>1 KiB .. 10 MiB</td></tr>
+ *   <tr><td>{@link #maxRecordSize()}</td><td>1 MiB</td><td>1 .. 10 MiB</td></tr>
+ *   <tr><td>{@link #maxInFlightRequests()}</td><td>32</td><td>1 .. 10,000</td></tr>
+ *   <tr><td>{@link #requestTimeout()}</td><td>6 s</td><td>100 ms .. 10 min</td></tr>
+ *   <tr><td>{@link #recordTtl()}</td><td>30 s</td><td>100 ms .. 1 day</td></tr>
+ *   <tr><td>{@link #maxAttempts()}</td><td>unlimited (TTL bounds it)</td><td>1 .. 1,000</td></tr>
+ *   <tr><td>{@link #retryBackoffBase()}</td><td>100 ms</td><td>1 ms .. 1 min</td></tr>
+ *   <tr><td>{@link #retryBackoffMax()}</td><td>5 s</td><td>&gt;= base, &lt;= 10 min</td></tr>
+ *   <tr><td>{@link #shardMapMinRefreshInterval()}</td><td>1 s</td><td>10 ms .. 10 min</td></tr>
+ *   <tr><td>{@link #preserveShardOrder()}</td><td>true</td><td></td></tr>
+ * </table>
+ */
+public final class ProducerConfig {
+    /** 1 MiB: the Kinesis limit for one record's data plus partition key. */
+    public static final int DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
+    /** 10 MiB: the largest record size a stream can be configured for. */
+    public static final int MAX_RECORD_SIZE_LIMIT = 10 * 1024 * 1024;
+    /** 500: the Kinesis limit of entries in one PutRecords request. */
+    public static final int MAX_RECORDS_PER_REQUEST = 500;
+    /** 5 MiB: the Kinesis limit for one PutRecords request, partition keys included. */
+    public static final long DEFAULT_MAX_REQUEST_SIZE = 5L * 1024 * 1024;
+
+    private static final ProducerConfig DEFAULTS = new Builder().build();
+
+    private final Duration recordMaxBufferedTime;
+    private final int collectionMaxCount;
+    private final long collectionMaxSize;
+    private final int maxRecordSize;
+    private final int maxInFlightRequests;
+    private final Duration requestTimeout;
+    private final Duration recordTtl;
+    private final int maxAttempts;
+    private final Duration retryBackoffBase;
+    private final Duration retryBackoffMax;
+    private final Duration shardMapMinRefreshInterval;
+    private final boolean preserveShardOrder;
+
+    private ProducerConfig(Builder b) {
+        this.recordMaxBufferedTime = b.recordMaxBufferedTime;
+        this.collectionMaxCount = b.collectionMaxCount;
+        this.collectionMaxSize = b.collectionMaxSize;
+        this.maxRecordSize = b.maxRecordSize;
+        this.maxInFlightRequests = b.maxInFlightRequests;
+        this.requestTimeout = b.requestTimeout;
+        this.recordTtl = b.recordTtl;
+        this.maxAttempts = b.maxAttempts;
+        this.retryBackoffBase = b.retryBackoffBase;
+        this.retryBackoffMax = b.retryBackoffMax;
+        this.shardMapMinRefreshInterval = b.shardMapMinRefreshInterval;
+        this.preserveShardOrder = b.preserveShardOrder;
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the default configuration */
+    public static ProducerConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder holding this configuration's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * How long a record may wait for more records to share its PutRecords request (the linger
+     * time). A request goes out when it is full or when its oldest record has waited this long.
+     * Default 100 ms; 0 sends as soon as the sender thread sees the record.
+     *
+     * @return the linger time
+     */
+    public Duration recordMaxBufferedTime() {
+        return recordMaxBufferedTime;
+    }
+
+    /** @return the most entries in one PutRecords request; default and maximum 500 */
+    public int collectionMaxCount() {
+        return collectionMaxCount;
+    }
+
+    /**
+     * The most bytes (data plus partition keys) in one PutRecords request; default 5 MiB, the
+     * service limit. A single record larger than this is sent alone.
+     *
+     * @return the request size limit in bytes
+     */
+    public long collectionMaxSize() {
+        return collectionMaxSize;
+    }
+
+    /**
+     * The largest record accepted: data plus partition key in UTF-8 bytes. Default 1 MiB, the
+     * Kinesis default; raise it (up to 10 MiB) only for streams configured for larger records.
+     *
+     * @return the record size limit in bytes
+     */
+    public int maxRecordSize() {
+        return maxRecordSize;
+    }
+
+    /** @return the most PutRecords requests in flight at once, over all streams; default 32 */
+    public int maxInFlightRequests() {
+        return maxInFlightRequests;
+    }
+
+    /**
+     * Time limit of one PutRecords call (the SDK's API call timeout). A timed-out request is
+     * retried; Kinesis may have written it, so the retry may duplicate records (at-least-once).
+     * Default 6 s.
+     *
+     * @return the request timeout
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * How long a record may take, from {@code addUserRecord} to acknowledgement, before its future
+     * fails with {@link RecordExpiredException}. Default 30 s (as the KPL).
+     *
+     * @return the record time to live
+     */
+    public Duration recordTtl() {
+        return recordTtl;
+    }
+
+    /**
+     * The most PutRecords attempts for one record before its future fails with
+     * {@link RetriesExhaustedException}; empty (the default) means only {@link #recordTtl()} bounds them.
+     *
+     * @return the attempt limit, if any
+     */
+    public OptionalInt maxAttempts() {
+        return maxAttempts == 0 ? OptionalInt.empty() : OptionalInt.of(maxAttempts);
+    }
+
+    /** @return the first retry's back-off ceiling (exponential with jitter); default 100 ms */
+    public Duration retryBackoffBase() {
+        return retryBackoffBase;
+    }
+
+    /** @return the largest back-off between attempts of one record; default 5 s */
+    public Duration retryBackoffMax() {
+        return retryBackoffMax;
+    }
+
+    /**
+     * The shortest time between two ListShards refreshes of one stream's shard map. Refreshes
+     * asked for within it (a record landed on a shard other than predicted) are coalesced into one.
+     * Default 1 s.
+     *
+     * @return the minimum interval between shard-map refreshes per stream
+     */
+    public Duration shardMapMinRefreshInterval() {
+        return shardMapMinRefreshInterval;
+    }
+
+    /**
+     * When {@code true} (the default), a shard never has more than one PutRecords request in
+     * flight, so records with the same partition key are written in the order they were added
+     * (as long as none of them needs a retry). When {@code false}, requests for a shard may
+     * overlap, which can reorder records of one key but adds concurrency for hot shards.
+     *
+     * @return whether per-shard write order is preserved
+     */
+    public boolean preserveShardOrder() {
+        return preserveShardOrder;
+    }
+
+    @Override
+    public String toString() {
+        return "ProducerConfig{recordMaxBufferedTime=" + recordMaxBufferedTime
+                + ", collectionMaxCount=" + collectionMaxCount
+                + ", collectionMaxSize=" + collectionMaxSize
+                + ", maxRecordSize=" + maxRecordSize
+                + ", maxInFlightRequests=" + maxInFlightRequests
+                + ", requestTimeout=" + requestTimeout
+                + ", recordTtl=" + recordTtl
+                + ", maxAttempts=" + (maxAttempts == 0 ? "unlimited" : maxAttempts)
+                + ", retryBackoffBase=" + retryBackoffBase
+                + ", retryBackoffMax=" + retryBackoffMax
+                + ", shardMapMinRefreshInterval=" + shardMapMinRefreshInterval
+                + ", preserveShardOrder=" + preserveShardOrder + '}';
+    }
+
+    /** Builder for {@link ProducerConfig}. Not thread-safe; every setter validates its argument. */
+    public static final class Builder {
+        private Duration recordMaxBufferedTime = Duration.ofMillis(100);
+        private int collectionMaxCount = MAX_RECORDS_PER_REQUEST;
+        private long collectionMaxSize = DEFAULT_MAX_REQUEST_SIZE;
+        private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
+        private int maxInFlightRequests = 32;
+        private Duration requestTimeout = Duration.ofSeconds(6);
+        private Duration recordTtl = Duration.ofSeconds(30);
+        private int maxAttempts;
+        private Duration retryBackoffBase = Duration.ofMillis(100);
+        private Duration retryBackoffMax = Duration.ofSeconds(5);
+        private Duration shardMapMinRefreshInterval = Duration.ofSeconds(1);
+        private boolean preserveShardOrder = true;
+
+        private Builder() {
+        }
+
+        private Builder(ProducerConfig c) {
+            this.recordMaxBufferedTime = c.recordMaxBufferedTime;
+            this.collectionMaxCount = c.collectionMaxCount;
+            this.collectionMaxSize = c.collectionMaxSize;
+            this.maxRecordSize = c.maxRecordSize;
+            this.maxInFlightRequests = c.maxInFlightRequests;
+            this.requestTimeout = c.requestTimeout;
+            this.recordTtl = c.recordTtl;
+            this.maxAttempts = c.maxAttempts;
+            this.retryBackoffBase = c.retryBackoffBase;
+            this.retryBackoffMax = c.retryBackoffMax;
+            this.shardMapMinRefreshInterval = c.shardMapMinRefreshInterval;
+            this.preserveShardOrder = c.preserveShardOrder;
+        }
+
+        /**
+         * @param value linger time, 0 .. 1 min
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder recordMaxBufferedTime(Duration value) {
+            this.recordMaxBufferedTime = checkDuration("recordMaxBufferedTime", value, Duration.ZERO, Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * @param value entries per PutRecords request, 1 .. 500
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder collectionMaxCount(int value) {
+            this.collectionMaxCount = (int) checkRange("collectionMaxCount", value, 1, MAX_RECORDS_PER_REQUEST);
+            return this;
+        }
+
+        /**
+         * @param value bytes per PutRecords request (data plus partition keys), 1 KiB .. 10 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder collectionMaxSize(long value) {
+            this.collectionMaxSize = checkRange("collectionMaxSize", value, 1024, MAX_RECORD_SIZE_LIMIT);
+            return this;
+        }
+
+        /**
+         * @param value largest record (data plus partition key), 1 .. 10 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxRecordSize(int value) {
+            this.maxRecordSize = (int) checkRange("maxRecordSize", value, 1, MAX_RECORD_SIZE_LIMIT);
+            return this;
+        }
+
+        /**
+         * @param value concurrent PutRecords requests, 1 .. 10,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxInFlightRequests(int value) {
+            this.maxInFlightRequests = (int) checkRange("maxInFlightRequests", value, 1, 10_000);
+            return this;
+        }
+
+        /**
+         * @param value PutRecords call timeout, 100 ms .. 10 min
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = checkDuration("requestTimeout", value, Duration.ofMillis(100), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * @param value record time to live, 100 ms .. 1 day
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder recordTtl(Duration value) {
+            this.recordTtl = checkDuration("recordTtl", value, Duration.ofMillis(100), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * @param value attempts per record, 1 .. 1,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxAttempts(int value) {
+            this.maxAttempts = (int) checkRange("maxAttempts", value, 1, 1000);
+            return this;
+        }
+
+        /**
+         * Removes the attempt limit: only {@link #recordTtl(Duration)} bounds retries (the default).
+         *
+         * @return this builder
+         */
+        public Builder unlimitedAttempts() {
+            this.maxAttempts = 0;
+            return this;
+        }
+
+        /**
+         * @param value first back-off ceiling, 1 ms .. 1 min
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder retryBackoffBase(Duration value) {
+            this.retryBackoffBase = checkDuration("retryBackoffBase", value, Duration.ofMillis(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * @param value largest back-off, 1 ms .. 10 min, not below {@code retryBackoffBase} (checked in {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder retryBackoffMax(Duration value) {
+            this.retryBackoffMax = checkDuration("retryBackoffMax", value, Duration.ofMillis(1), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * @param value shortest interval between shard-map refreshes of one stream, 10 ms .. 10 min
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder shardMapMinRefreshInterval(Duration value) {
+            this.shardMapMinRefreshInterval = checkDuration("shardMapMinRefreshInterval", value, Duration.ofMillis(10), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * @param value whether a shard has at most one request in flight (per-key order)
+         * @return this builder
+         */
+        public Builder preserveShardOrder(boolean value) {
+            this.preserveShardOrder = value;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException if {@code retryBackoffMax < retryBackoffBase}
+         */
+        public ProducerConfig build() {
+            if (retryBackoffMax.compareTo(retryBackoffBase) < 0) {
+                throw new IllegalArgumentException("retryBackoffMax (" + retryBackoffMax
+                        + ") must not be below retryBackoffBase (" + retryBackoffBase + ")");
+            }
+            return new ProducerConfig(this);
+        }
+
+        private static long checkRange(String field, long value, long min, long max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
+        }
+
+        private static Duration checkDuration(String field, Duration value, Duration min, Duration max) {
+            Objects.requireNonNull(value, field);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.shardwise.producer.internal;
+
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Decides what a failed PutRecords (or ListShards) call means for its records: retry, or fail at
+ * once because retrying cannot help. See {@code DESIGN.md} section 4.
+ */
+final class ErrorClassifier {
+    /** What to do with the records of a failed call. */
+    enum Kind {
+        /** Throttling, internal errors, 5xx, timeouts, connection errors: back off and retry. */
+        RETRYABLE,
+        /** The stream does not exist: fail with {@code StreamNotFoundException}. */
+        STREAM_NOT_FOUND,
+        /** Retrying cannot help (bad argument, access, KMS key, credentials): fail with {@code RecordRejectedException}. */
+        REJECTED
+    }
+
+    /** A classified error: its kind, a short code, and a message saying what to fix. */
+    record Classified(Kind kind, String code, String message) {
+    }
+
+    private static final Set<String> REJECTED_CODES = Set.of(
+            "InvalidArgumentException", "ValidationException", "AccessDeniedException", "AccessDenied",
+            "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
+            "MissingAuthenticationTokenException", "MissingAuthenticationToken", "ExpiredTokenException",
+            "InvalidClientTokenId", "InvalidKMSResourceException");
+
+    private ErrorClassifier() {
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static Classified classify(Throwable error) {
+        Throwable t = unwrap(error);
+        if (t instanceof AwsServiceException e) {
+            String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                    ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
+            String msg = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                    ? e.awsErrorDetails().errorMessage() : e.getMessage();
+            return classifyCode(code, msg);
+        }
+        if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+            return new Classified(Kind.RETRYABLE, "RequestTimeout", t.getMessage());
+        }
+        if (t instanceof SdkClientException) {
+            String msg = String.valueOf(t.getMessage());
+            if (msg.contains("Unable to load credentials") || msg.contains("Unable to load region")) {
+                return new Classified(Kind.REJECTED, "ClientConfiguration",
+                        msg + " -- configure AWS credentials and region (default provider chains) or pass a configured KinesisAsyncClient");
+            }
+            return new Classified(Kind.RETRYABLE, "ClientError", msg);
+        }
+        return new Classified(Kind.REJECTED, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
+    }
+
+    /** Classifies a service error code, as found in a request-level exception. */
+    static Classified classifyCode(String code, String message) {
+        if ("ResourceNotFoundException".equals(code)) {
+            return new Classified(Kind.STREAM_NOT_FOUND, code, message);
+        }
+        if (code.startsWith("KMS") && !"KMSThrottlingException".equals(code)) {
+            return new Classified(Kind.REJECTED, code, message
+                    + " -- the stream is encrypted with a KMS key this producer cannot use: allow kms:GenerateDataKey on that key"
+                    + " for this producer's IAM principal (in the key policy or an IAM policy), and check the key is enabled");
+        }
+        if (REJECTED_CODES.contains(code)) {
+            return new Classified(Kind.REJECTED, code, message);
+        }
+        return new Classified(Kind.RETRYABLE, code, message);
+    }
+}

@@ -1,0 +1,100 @@
+package io.shardwise.producer.internal;
+
+import io.shardwise.producer.Attempt;
+import io.shardwise.producer.PutResult;
+import io.shardwise.producer.RecordFailedException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A user record on its way through the pipeline, with its future and its history.
+ *
+ * <p>Thread confinement: owned by one stage at a time (caller -> sender -> callback thread for the
+ * response -> sender again for a retry), handed over through concurrent queues. Only completion
+ * ({@link #succeed}, {@link #fail}) may race (close versus a late response); the future decides the
+ * winner and only the winner releases the record's accounting.
+ */
+final class PendingRecord {
+    final String stream;
+    final String partitionKey;
+    final String explicitHashKey;
+    final byte[] data;
+    /** Data plus partition key in UTF-8 bytes: what counts against record and request limits. */
+    final int size;
+    final long hashHigh;
+    final long hashLow;
+    final long addedNanos;
+    final long deadlineNanos;
+    final CompletableFuture<PutResult> future = new CompletableFuture<>();
+
+    private final Outstanding outstanding;
+    private final Outstanding.Epoch epoch;
+    private volatile List<Attempt> attempts = List.of();
+
+    /** The shard the map predicted when the record was queued; {@code null} when unpredicted. */
+    String predictedShardId;
+    /** When a retry may be sent (sender thread only). */
+    long retryAtNanos;
+
+    PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
+                  long hashHigh, long hashLow, long addedNanos, long deadlineNanos, Outstanding outstanding) {
+        this.stream = stream;
+        this.partitionKey = partitionKey;
+        this.explicitHashKey = explicitHashKey;
+        this.data = data;
+        this.size = size;
+        this.hashHigh = hashHigh;
+        this.hashLow = hashLow;
+        this.addedNanos = addedNanos;
+        this.deadlineNanos = deadlineNanos;
+        this.outstanding = outstanding;
+        this.epoch = outstanding.register(size);
+    }
+
+    List<Attempt> attempts() {
+        return attempts;
+    }
+
+    int attemptCount() {
+        return attempts.size();
+    }
+
+    void addAttempt(Attempt attempt) {
+        List<Attempt> current = attempts;
+        List<Attempt> next = new ArrayList<>(current.size() + 1);
+        next.addAll(current);
+        next.add(attempt);
+        attempts = Collections.unmodifiableList(next);
+    }
+
+    boolean isDone() {
+        return future.isDone();
+    }
+
+    /** Completes the future with where the record landed; {@code lastAttempt} is the successful one. */
+    boolean succeed(String shardId, String sequenceNumber, Attempt lastAttempt) {
+        List<Attempt> previous = attempts;
+        List<Attempt> all;
+        if (previous.isEmpty()) {
+            all = List.of(lastAttempt);
+        } else {
+            addAttempt(lastAttempt);
+            all = attempts;
+        }
+        if (future.complete(new PutResult(shardId, sequenceNumber, all))) {
+            outstanding.release(epoch, size);
+            return true;
+        }
+        return false;
+    }
+
+    boolean fail(RecordFailedException error) {
+        if (future.completeExceptionally(error)) {
+            outstanding.release(epoch, size);
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,79 @@
+package io.shardwise.producer.internal;
+
+import io.shardwise.producer.InvalidExplicitHashKeyException;
+import io.shardwise.producer.InvalidPartitionKeyException;
+import io.shardwise.producer.InvalidUserRecordException;
+import io.shardwise.producer.RecordTooLargeException;
+
+/** The limits a user record must meet before it is accepted; each breach is a typed exception. */
+final class RecordValidator {
+    /** The Kinesis limit on partition key length, in characters. */
+    static final int MAX_PARTITION_KEY_LENGTH = 256;
+
+    private RecordValidator() {
+    }
+
+    static void checkStream(String stream) {
+        if (stream == null || stream.isEmpty()) {
+            throw new InvalidUserRecordException("streamName.required",
+                    "streamName is required: pass it with the record or set a default with KinesisProducer.builder().streamName(...)");
+        }
+    }
+
+    static void checkPartitionKey(String key) {
+        if (key == null) {
+            throw new InvalidPartitionKeyException("partitionKey.required", "partitionKey must not be null");
+        }
+        if (key.isEmpty()) {
+            throw new InvalidPartitionKeyException("partitionKey.minLength=1", "partitionKey must not be empty (Kinesis requires 1..256 characters)");
+        }
+        if (key.length() > MAX_PARTITION_KEY_LENGTH) {
+            throw new InvalidPartitionKeyException("partitionKey.maxLength=256",
+                    "partitionKey has " + key.length() + " characters; Kinesis allows at most " + MAX_PARTITION_KEY_LENGTH);
+        }
+    }
+
+    static void checkData(byte[] data) {
+        if (data == null) {
+            throw new InvalidUserRecordException("data.required", "data must not be null (use an empty array for an empty record)");
+        }
+    }
+
+    /** @return the parsed hash key */
+    static java.math.BigInteger parseExplicitHashKey(String explicitHashKey) {
+        java.math.BigInteger v = HashKeys.parseOrNull(explicitHashKey);
+        if (v == null) {
+            throw new InvalidExplicitHashKeyException("explicitHashKey.range=0..2^128-1",
+                    "explicitHashKey must be a decimal integer between 0 and 2^128-1 (" + HashKeys.MAX + "), was '"
+                            + (explicitHashKey.length() > 50 ? explicitHashKey.substring(0, 50) + "..." : explicitHashKey) + "'");
+        }
+        return v;
+    }
+
+    static void checkSize(int dataLength, int keyUtf8Length, int maxRecordSize) {
+        long size = (long) dataLength + keyUtf8Length;
+        if (size > maxRecordSize) {
+            throw new RecordTooLargeException("maxRecordSize=" + maxRecordSize,
+                    "record is " + size + " bytes (data " + dataLength + " + partition key " + keyUtf8Length
+                            + " UTF-8 bytes); the limit is " + maxRecordSize + " bytes (ProducerConfig.maxRecordSize; Kinesis allows 1 MiB by default)");
+        }
+    }
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

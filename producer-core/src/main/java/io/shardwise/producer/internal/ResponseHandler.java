@@ -1,0 +1,139 @@
+package io.shardwise.producer.internal;
+
+import io.shardwise.producer.Attempt;
+import io.shardwise.producer.RecordExpiredException;
+import io.shardwise.producer.RecordRejectedException;
+import io.shardwise.producer.RetriesExhaustedException;
+import io.shardwise.producer.StreamNotFoundException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * Turns a PutRecords response (or failure) into record outcomes. Entry i of the response belongs
+ * to entry i of the request: a successful entry completes its record's future with the shard and
+ * sequence number, a failed entry records the attempt and is scheduled for retry (with back-off)
+ * or failed when retrying cannot help or its limits are spent. A request-level failure does the
+ * same for every record of the request.
+ *
+ * <p>Runs on the callback executor, so user callbacks attached to the futures run there. Thread-safe:
+ * it keeps no state of its own; what the sender must see (retries, shard mismatches) it returns.
+ */
+final class ResponseHandler {
+    /** What the sender must act on after a batch completed. */
+    record Outcome(List<PendingRecord> retries, int predictionMisses) {
+    }
+
+    private final int maxAttempts;
+    private final RetryPolicy retryPolicy;
+    private final Counters counters;
+    private final Duration recordTtl;
+
+    ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters) {
+        this.maxAttempts = maxAttempts;
+        this.recordTtl = recordTtl;
+        this.retryPolicy = retryPolicy;
+        this.counters = counters;
+    }
+
+    Outcome handle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
+        Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
+        List<PendingRecord> retries = new ArrayList<>(0);
+        if (error == null && (response == null || response.records().size() != batch.count())) {
+            int got = response == null ? 0 : response.records().size();
+            error = new IllegalStateException("PutRecords answered " + got + " entries for " + batch.count() + " sent");
+            ErrorClassifier.Classified c = new ErrorClassifier.Classified(ErrorClassifier.Kind.RETRYABLE, "MalformedResponse", error.getMessage());
+            failAll(batch, c, error, took, nowNanos, retries);
+            return new Outcome(retries, 0);
+        }
+        if (error != null) {
+            failAll(batch, ErrorClassifier.classify(error), ErrorClassifier.unwrap(error), took, nowNanos, retries);
+            return new Outcome(retries, 0);
+        }
+        List<PutRecordsResultEntry> entries = response.records();
+        Attempt ok = null;
+        int misses = 0;
+        int succeeded = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            PutRecordsResultEntry e = entries.get(i);
+            PendingRecord r = batch.record(i);
+            if (e.errorCode() == null) {
+                if (ok == null) {
+                    ok = Attempt.succeeded(batch.sentAt, took);
+                }
+                if (r.succeed(e.shardId(), e.sequenceNumber(), ok)) {
+                    succeeded++;
+                }
+                if (r.predictedShardId != null && !r.predictedShardId.equals(e.shardId())) {
+                    misses++;
+                }
+            } else {
+                Attempt failed = Attempt.failed(batch.sentAt, took, e.errorCode(), e.errorMessage());
+                r.addAttempt(failed);
+                ErrorClassifier.Classified c = ErrorClassifier.classifyCode(e.errorCode(), e.errorMessage());
+                settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries);
+            }
+        }
+        counters.succeeded.add(succeeded);
+        if (misses > 0) {
+            counters.predictionMisses.add(misses);
+        }
+        return new Outcome(retries, misses);
+    }
+
+    private void failAll(PutRecordsBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
+                         long nowNanos, List<PendingRecord> retries) {
+        Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message());
+        for (int i = 0; i < batch.count(); i++) {
+            PendingRecord r = batch.record(i);
+            r.addAttempt(attempt);
+            settleFailed(r, c, cause, batch.pipeline.stream, nowNanos, retries);
+        }
+    }
+
+    /** Fails the record, or schedules its retry. */
+    private void settleFailed(PendingRecord r, ErrorClassifier.Classified c, Throwable cause, String stream,
+                              long nowNanos, List<PendingRecord> retries) {
+        if (r.isDone()) {
+            return; // failed by close() while its request was in flight
+        }
+        boolean failedNow;
+        switch (c.kind()) {
+            case STREAM_NOT_FOUND:
+                failedNow = r.fail(new StreamNotFoundException("Stream '" + stream + "' was not found (" + c.code() + ": "
+                        + c.message() + "). Create the stream or fix its name; the producer does not retry this.", r.attempts(), cause));
+                break;
+            case REJECTED:
+                failedNow = r.fail(new RecordRejectedException("Kinesis rejected the record for stream '" + stream + "' with "
+                        + c.code() + ": " + c.message() + ". Retrying cannot fix this.", c.code(), r.attempts(), cause));
+                break;
+            default:
+                if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
+                    failedNow = r.fail(new RetriesExhaustedException("Record for stream '" + stream + "' failed on all "
+                            + r.attemptCount() + " attempts allowed by maxAttempts; last error " + c.code() + ": " + c.message(),
+                            r.attempts(), cause));
+                } else if (nowNanos - r.deadlineNanos >= 0) {
+                    failedNow = r.fail(expired(r, stream));
+                } else {
+                    r.retryAtNanos = Math.min(nowNanos + retryPolicy.delayNanos(r.attemptCount()), r.deadlineNanos);
+                    retries.add(r);
+                    counters.retried.increment();
+                    return;
+                }
+        }
+        if (failedNow) {
+            counters.failed.increment();
+        }
+    }
+
+    RecordExpiredException expired(PendingRecord r, String stream) {
+        List<Attempt> attempts = r.attempts();
+        String last = attempts.isEmpty() ? "it was never sent"
+                : "last error " + attempts.get(attempts.size() - 1).errorCode().orElse("none") + ": "
+                        + attempts.get(attempts.size() - 1).errorMessage().orElse("");
+        return new RecordExpiredException("Record for stream '" + stream + "' was not delivered within recordTtl=" + recordTtl
+                + " after " + attempts.size() + " attempt(s); " + last, attempts, null);
+    }
+}

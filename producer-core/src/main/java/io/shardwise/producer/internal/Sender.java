@@ -1,0 +1,383 @@
+package io.shardwise.producer.internal;
+
+import io.shardwise.producer.ProducerClosedException;
+import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.RecordRejectedException;
+import io.shardwise.producer.StreamNotFoundException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * The producer thread. Callers hand records over with {@link #submit}; this thread alone owns the
+ * per-stream {@link StreamPipeline}s, so grouping and packing need no locks. Each turn of the loop
+ * ({@link #runOnce()}) it:
+ * <ol>
+ *   <li>applies events posted by other threads (completed requests, loaded shard maps);</li>
+ *   <li>moves new records into their stream's shard queues, predicting each one's shard;</li>
+ *   <li>moves retries whose back-off has passed to the front of their (re-predicted) shard queue;</li>
+ *   <li>starts ListShards where a map is missing or a refresh was asked for (rate-limited, coalesced);</li>
+ *   <li>sends every request that is due (full, lingered long enough, or flushed) while fewer than
+ *       {@code maxInFlightRequests} are in flight;</li>
+ *   <li>parks until the earliest deadline or until woken.</li>
+ * </ol>
+ * Responses are handled on the callback executor by {@link ResponseHandler}; what they hand back
+ * comes in as events. On {@link #shutdown()} every record the sender still holds fails with
+ * {@link ProducerClosedException}.
+ */
+final class Sender implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Sender.class);
+    private static final int WAKE_EVERY = 64;
+
+    private final KinesisAsyncClient client;
+    private final ProducerConfig config;
+    private final Executor callbackExecutor;
+    private final Time time;
+    private final Counters counters;
+    private final ShardMapLoader loader;
+    private final ResponseHandler responseHandler;
+    private final RetryPolicy retryPolicy;
+    private final long lingerNanos;
+    private final long minRefreshNanos;
+    private final long sweepIntervalNanos;
+
+    private final ConcurrentLinkedQueue<PendingRecord> inbound = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboundCount = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private final AtomicLong flushMark;
+
+    // Sender-thread state.
+    private final Map<String, StreamPipeline> pipelines = new HashMap<>();
+    private final PriorityQueue<PendingRecord> retries =
+            new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.retryAtNanos));
+    private final Set<PutRecordsBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long nextSweepNanos;
+
+    private volatile boolean running = true;
+    private volatile boolean parked;
+    private volatile Thread thread;
+
+    Sender(KinesisAsyncClient client, ProducerConfig config, Executor callbackExecutor, Time time, Counters counters) {
+        this.client = client;
+        this.config = config;
+        this.callbackExecutor = callbackExecutor;
+        this.time = time;
+        this.counters = counters;
+        this.loader = new ShardMapLoader(client);
+        this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax());
+        this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters);
+        this.lingerNanos = config.recordMaxBufferedTime().toNanos();
+        this.minRefreshNanos = config.shardMapMinRefreshInterval().toNanos();
+        this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtl().toNanos() / 10));
+        this.flushMark = new AtomicLong(time.nanoTime() - Long.MAX_VALUE / 2);
+        this.nextSweepNanos = time.nanoTime() + sweepIntervalNanos;
+    }
+
+    /** Starts the thread; called once by the producer. */
+    void start(String name) {
+        Thread t = new Thread(this, name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Hands a validated record to the pipeline. Any thread; never blocks. */
+    void submit(PendingRecord r) {
+        inbound.add(r);
+        int n = inboundCount.incrementAndGet();
+        if (n == 1 || n % WAKE_EVERY == 0) {
+            wake();
+        }
+    }
+
+    /** Takes back a record {@link #submit submitted} after the sender stopped; {@code false} if the sender already took it. */
+    boolean withdraw(PendingRecord r) {
+        return inbound.remove(r);
+    }
+
+    /** Makes every record added up to now due at once, regardless of linger. */
+    void requestFlush() {
+        flushMark.set(time.nanoTime());
+        wake();
+    }
+
+    /** Runs {@code event} on the sender thread. */
+    void post(Runnable event) {
+        events.add(event);
+        wake();
+    }
+
+    private void wake() {
+        Thread t = thread;
+        if (parked && t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Stops the loop; the thread fails what it still holds and exits. Waits up to {@code millis} for it. */
+    void shutdown(long millis) throws InterruptedException {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            t.join(millis);
+        }
+    }
+
+    boolean isAlive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                runOnce();
+            }
+        } catch (Throwable t) {
+            log.error("Shardwise sender thread failed; failing every pending record", t);
+            running = false;
+        } finally {
+            failEverything();
+        }
+    }
+
+    /** One turn of the loop (package-private so tests can step it). */
+    void runOnce() {
+        long now = time.nanoTime();
+        runEvents();
+        drainInbound();
+        moveDueRetries(now);
+        if (now - nextSweepNanos >= 0) {
+            for (StreamPipeline p : pipelines.values()) {
+                p.removeExpired(now, this::expire);
+            }
+            nextSweepNanos = now + sweepIntervalNanos;
+        }
+        long wakeAt = sendDue(now);
+        PendingRecord nextRetry = retries.peek();
+        if (nextRetry != null && nextRetry.retryAtNanos - wakeAt < 0) {
+            wakeAt = nextRetry.retryAtNanos;
+        }
+        if (nextSweepNanos - wakeAt < 0) {
+            wakeAt = nextSweepNanos;
+        }
+        park(wakeAt - time.nanoTime());
+    }
+
+    private void park(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        parked = true;
+        try {
+            if (!running || !events.isEmpty() || !inbound.isEmpty()) {
+                return;
+            }
+            LockSupport.parkNanos(this, nanos);
+        } finally {
+            parked = false;
+        }
+    }
+
+    private void runEvents() {
+        Runnable e;
+        while ((e = events.poll()) != null) {
+            e.run();
+        }
+    }
+
+    private void drainInbound() {
+        int taken = 0;
+        PendingRecord r;
+        while ((r = inbound.poll()) != null) {
+            taken++;
+            pipelines.computeIfAbsent(r.stream, StreamPipeline::new).enqueue(r);
+        }
+        if (taken > 0) {
+            inboundCount.addAndGet(-taken);
+        }
+    }
+
+    private void moveDueRetries(long now) {
+        PendingRecord r;
+        while ((r = retries.peek()) != null && r.retryAtNanos - now <= 0) {
+            retries.poll();
+            if (!r.isDone()) {
+                pipelines.computeIfAbsent(r.stream, StreamPipeline::new).requeueFirst(r);
+            }
+        }
+    }
+
+    /** Starts due loads and sends due requests; returns when the loop must look again at the latest. */
+    private long sendDue(long now) {
+        long next = now + 60_000_000_000L;
+        int maxCount = config.collectionMaxCount();
+        long maxBytes = config.collectionMaxSize();
+        boolean ordered = config.preserveShardOrder();
+        long mark = flushMark.get();
+        for (StreamPipeline p : pipelines.values()) {
+            if (p.wantsLoad()) {
+                if (p.nextLoadAtNanos - now <= 0) {
+                    startLoad(p, now);
+                } else if (p.nextLoadAtNanos - next < 0) {
+                    next = p.nextLoadAtNanos;
+                }
+            }
+            while (true) {
+                long readyAt = p.readyAt(now, lingerNanos, mark, maxCount, maxBytes, ordered);
+                if (readyAt - now > 0) {
+                    if (readyAt != Long.MAX_VALUE && readyAt - next < 0) {
+                        next = readyAt;
+                    }
+                    break;
+                }
+                if (inFlight.size() >= config.maxInFlightRequests()) {
+                    break; // a completing request wakes us
+                }
+                PutRecordsBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire);
+                if (batch.count() > 0) {
+                    send(batch, now);
+                }
+            }
+        }
+        return next;
+    }
+
+    private void send(PutRecordsBatch batch, long now) {
+        batch.sentNanos = now;
+        batch.sentAt = time.now();
+        inFlight.add(batch);
+        counters.requests.increment();
+        PutRecordsRequest request = PutRecordsRequest.builder()
+                .streamName(batch.pipeline.stream)
+                .records(batch.toEntries())
+                .overrideConfiguration(o -> o.apiCallTimeout(config.requestTimeout()))
+                .build();
+        CompletableFuture<PutRecordsResponse> call;
+        try {
+            call = client.putRecords(request);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenCompleteAsync((response, error) -> {
+            ResponseHandler.Outcome outcome = responseHandler.handle(batch, response, error, time.nanoTime());
+            post(() -> onBatchDone(batch, outcome));
+        }, callbackExecutor);
+    }
+
+    private void onBatchDone(PutRecordsBatch batch, ResponseHandler.Outcome outcome) {
+        inFlight.remove(batch);
+        for (ShardQueue q : batch.lockedQueues) {
+            q.locked = false;
+        }
+        retries.addAll(outcome.retries());
+        if (outcome.predictionMisses() > 0) {
+            batch.pipeline.refreshWanted = true;
+            log.debug("{} records of stream {} landed on a shard other than predicted; shard map refresh requested",
+                    outcome.predictionMisses(), batch.pipeline.stream);
+        }
+    }
+
+    private void startLoad(StreamPipeline p, long now) {
+        p.loading = true;
+        p.refreshWanted = false;
+        p.nextLoadAtNanos = now + minRefreshNanos;
+        CompletableFuture<List<Shard>> load;
+        try {
+            load = loader.listShards(p.stream);
+        } catch (RuntimeException e) {
+            load = CompletableFuture.failedFuture(e);
+        }
+        load.whenComplete((shards, error) -> post(() -> onShardsLoaded(p, shards, error)));
+    }
+
+    private void onShardsLoaded(StreamPipeline p, List<Shard> shards, Throwable error) {
+        p.loading = false;
+        long now = time.nanoTime();
+        if (error == null) {
+            ShardMap map = ShardMap.of(shards);
+            p.installMap(map);
+            p.loadFailures = 0;
+            counters.mapRefreshes.increment();
+            log.debug("Shard map of stream {} loaded: {} open shards", p.stream, map.size());
+            return;
+        }
+        ErrorClassifier.Classified c = ErrorClassifier.classify(error);
+        Throwable cause = ErrorClassifier.unwrap(error);
+        switch (c.kind()) {
+            case STREAM_NOT_FOUND:
+                log.warn("Stream {} not found ({}); failing its records", p.stream, c.code());
+                p.drainAwaitingMap(r -> failed(r, new StreamNotFoundException("Stream '" + p.stream + "' was not found (ListShards answered "
+                        + c.code() + ": " + c.message() + "). Create the stream or fix its name.", r.attempts(), cause)));
+                break;
+            case REJECTED:
+                log.warn("ListShards for stream {} was rejected with {}; failing its records", p.stream, c.code());
+                p.drainAwaitingMap(r -> failed(r, new RecordRejectedException("Cannot read the shards of stream '" + p.stream
+                        + "': ListShards answered " + c.code() + ": " + c.message()
+                        + ". The producer needs kinesis:ListShards and kinesis:PutRecords on the stream.", c.code(), r.attempts(), cause)));
+                break;
+            default:
+                p.loadFailures++;
+                p.nextLoadAtNanos = now + Math.max(minRefreshNanos / 4, retryPolicy.delayNanos(p.loadFailures));
+                if (p.loadFailures == 1) {
+                    log.warn("ListShards for stream {} failed with {} ({}); retrying with back-off", p.stream, c.code(), c.message());
+                } else {
+                    log.debug("ListShards for stream {} failed again ({} times): {}", p.stream, p.loadFailures, c.code());
+                }
+        }
+    }
+
+    private void expire(PendingRecord r) {
+        failed(r, responseHandler.expired(r, r.stream));
+    }
+
+    private void failed(PendingRecord r, io.shardwise.producer.RecordFailedException e) {
+        if (r.fail(e)) {
+            counters.failed.increment();
+        }
+    }
+
+    /** On the way out: every record still held fails with ProducerClosedException. */
+    private void failEverything() {
+        List<PendingRecord> left = new ArrayList<>();
+        runEvents();
+        drainInbound();
+        for (StreamPipeline p : pipelines.values()) {
+            p.drainQueues(left::add);
+        }
+        left.addAll(retries);
+        retries.clear();
+        for (PendingRecord r : left) {
+            failed(r, new ProducerClosedException("Producer closed before the record for stream '" + r.stream
+                    + "' was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
+        }
+        for (PutRecordsBatch b : inFlight) {
+            for (int i = 0; i < b.count(); i++) {
+                PendingRecord r = b.record(i);
+                failed(r, new ProducerClosedException("Producer closed while the request carrying the record for stream '"
+                        + r.stream + "' was in flight; Kinesis may still have written it", r.attempts(), null));
+            }
+        }
+        inFlight.clear();
+    }
+}

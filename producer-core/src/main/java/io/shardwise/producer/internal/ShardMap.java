@@ -1,0 +1,93 @@
+package io.shardwise.producer.internal;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * The open shards of one stream and their hash-key ranges, sorted, for predicting which shard a
+ * hash key lands on. Closed shards (those with an ending sequence number, e.g. the parents of a
+ * split) take no writes and are left out. Immutable; lookups are a binary search over primitive
+ * arrays and allocate nothing.
+ */
+final class ShardMap {
+    static final int NOT_COVERED = -1;
+
+    private final String[] shardIds;
+    private final long[] startHigh;
+    private final long[] startLow;
+    private final long[] endHigh;
+    private final long[] endLow;
+
+    private ShardMap(List<Shard> open) {
+        int n = open.size();
+        shardIds = new String[n];
+        startHigh = new long[n];
+        startLow = new long[n];
+        endHigh = new long[n];
+        endLow = new long[n];
+        for (int i = 0; i < n; i++) {
+            Shard s = open.get(i);
+            BigInteger start = new BigInteger(s.hashKeyRange().startingHashKey());
+            BigInteger end = new BigInteger(s.hashKeyRange().endingHashKey());
+            shardIds[i] = s.shardId();
+            startHigh[i] = HashKeys.high(start);
+            startLow[i] = HashKeys.low(start);
+            endHigh[i] = HashKeys.high(end);
+            endLow[i] = HashKeys.low(end);
+        }
+    }
+
+    /**
+     * @param shards the stream's shards as ListShards returns them, open and closed
+     * @return a map of the open ones
+     */
+    static ShardMap of(List<Shard> shards) {
+        List<Shard> open = new ArrayList<>(shards.size());
+        for (Shard s : shards) {
+            if (s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null) {
+                open.add(s);
+            }
+        }
+        open.sort(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())));
+        return new ShardMap(open);
+    }
+
+    /**
+     * @return the index of the open shard whose range holds the hash key, or {@link #NOT_COVERED}
+     *     when no open shard holds it (a gap, e.g. while a reshard is under way)
+     */
+    int indexOf(long high, long low) {
+        int lo = 0;
+        int hi = shardIds.length - 1;
+        int found = NOT_COVERED;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (HashKeys.compare(startHigh[mid], startLow[mid], high, low) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found != NOT_COVERED && HashKeys.compare(high, low, endHigh[found], endLow[found]) > 0) {
+            return NOT_COVERED;
+        }
+        return found;
+    }
+
+    String shardId(int index) {
+        return shardIds[index];
+    }
+
+    int size() {
+        return shardIds.length;
+    }
+
+    /** @return the decimal starting hash key of shard {@code index} */
+    String startingHashKey(int index) {
+        return HashKeys.toDecimal(startHigh[index], startLow[index]);
+    }
+}
