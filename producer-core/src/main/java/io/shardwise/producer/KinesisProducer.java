@@ -61,6 +61,7 @@ public final class KinesisProducer implements AutoCloseable {
      * @param data the payload (not copied: do not modify it afterwards)
      * @return a future completed when the record is acknowledged or has failed
      * @throws InvalidUserRecordException if the record breaks a limit, or no default stream was set
+     * @throws BufferFullException if the outstanding-records bounds stay reached for {@link ProducerConfig#maxBlockTime()}
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(String partitionKey, byte[] data) {
@@ -75,6 +76,7 @@ public final class KinesisProducer implements AutoCloseable {
      * @param data the payload (not copied: do not modify it afterwards)
      * @return a future completed when the record is acknowledged or has failed
      * @throws InvalidUserRecordException if the record breaks a limit
+     * @throws BufferFullException if the outstanding-records bounds stay reached for {@link ProducerConfig#maxBlockTime()}
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(String streamName, String partitionKey, byte[] data) {
@@ -87,6 +89,7 @@ public final class KinesisProducer implements AutoCloseable {
      * @param record the record
      * @return a future completed when the record is acknowledged or has failed
      * @throws InvalidUserRecordException if the record breaks a limit
+     * @throws BufferFullException if the outstanding-records bounds stay reached for {@link ProducerConfig#maxBlockTime()}
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(UserRecord record) {
@@ -133,12 +136,14 @@ public final class KinesisProducer implements AutoCloseable {
      * Stops accepting records, flushes, and waits up to {@code timeout} for outstanding records.
      * Whatever is still undelivered then fails with {@link ProducerClosedException}; no future is
      * left incomplete. Stops the producer's threads, and closes the Kinesis client if the producer
-     * built it (a client passed to the builder is left open). Calling it again does nothing.
+     * built it (a client passed to the builder is left open). Calling it again does nothing but
+     * return the summary again.
      *
      * @param timeout how long to wait for outstanding records
+     * @return the final summary: records added, delivered, failed by reason (also logged at INFO)
      */
-    public void close(Duration timeout) {
-        pipeline.close(Objects.requireNonNull(timeout, "timeout"));
+    public ProducerStats close(Duration timeout) {
+        return pipeline.close(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /** Builder for {@link KinesisProducer}; not thread-safe. */

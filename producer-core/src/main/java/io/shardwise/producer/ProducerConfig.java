@@ -25,6 +25,11 @@ import java.util.OptionalInt;
  *   <tr><td>{@link #retryBackoffMax()}</td><td>5 s</td><td>&gt;= base, &lt;= 10 min</td></tr>
  *   <tr><td>{@link #shardMapMinRefreshInterval()}</td><td>1 s</td><td>10 ms .. 10 min</td></tr>
  *   <tr><td>{@link #preserveShardOrder()}</td><td>true</td><td></td></tr>
+ *   <tr><td>{@link #shardRateLimiting()}</td><td>true</td><td></td></tr>
+ *   <tr><td>{@link #shardRateLimitFactor()}</td><td>1.0</td><td>0.1 .. 10</td></tr>
+ *   <tr><td>{@link #maxOutstandingRecords()}</td><td>200,000</td><td>1 .. 100,000,000</td></tr>
+ *   <tr><td>{@link #maxOutstandingBytes()}</td><td>1/8 of the max heap, at least 16 MiB</td><td>1 MiB .. 1 TiB</td></tr>
+ *   <tr><td>{@link #maxBlockTime()}</td><td>10 s</td><td>0 (fail fast) .. 1 h</td></tr>
  * </table>
  */
 public final class ProducerConfig {
@@ -51,6 +56,11 @@ public final class ProducerConfig {
     private final Duration retryBackoffMax;
     private final Duration shardMapMinRefreshInterval;
     private final boolean preserveShardOrder;
+    private final boolean shardRateLimiting;
+    private final double shardRateLimitFactor;
+    private final long maxOutstandingRecords;
+    private final long maxOutstandingBytes;
+    private final Duration maxBlockTime;
 
     private ProducerConfig(Builder b) {
         this.recordMaxBufferedTime = b.recordMaxBufferedTime;
@@ -65,6 +75,11 @@ public final class ProducerConfig {
         this.retryBackoffMax = b.retryBackoffMax;
         this.shardMapMinRefreshInterval = b.shardMapMinRefreshInterval;
         this.preserveShardOrder = b.preserveShardOrder;
+        this.shardRateLimiting = b.shardRateLimiting;
+        this.shardRateLimitFactor = b.shardRateLimitFactor;
+        this.maxOutstandingRecords = b.maxOutstandingRecords;
+        this.maxOutstandingBytes = b.maxOutstandingBytes;
+        this.maxBlockTime = b.maxBlockTime;
     }
 
     /** @return a builder holding the defaults */
@@ -187,6 +202,63 @@ public final class ProducerConfig {
         return preserveShardOrder;
     }
 
+    /**
+     * Whether every predicted shard gets its own adaptive rate limiter (default {@code true}): writes
+     * to a shard are paced to {@code 1,000 records/s} and {@code 1 MiB/s} times
+     * {@link #shardRateLimitFactor()}; a throttled entry halves that shard's rate, throttle-free
+     * sending raises it back by a quarter of the ceiling per second (AIMD). Producers sharing a
+     * stream converge to their share instead of storming it; a hot shard slows only itself.
+     *
+     * @return whether per-shard rate limiting is on
+     */
+    public boolean shardRateLimiting() {
+        return shardRateLimiting;
+    }
+
+    /**
+     * Multiplies the per-shard ceilings (1,000 records/s, 1 MiB/s); default 1.0. Raise it for
+     * streams whose shards take more (or to let the service do the limiting), lower it to leave
+     * room for other producers.
+     *
+     * @return the factor applied to the shard limits
+     */
+    public double shardRateLimitFactor() {
+        return shardRateLimitFactor;
+    }
+
+    /**
+     * The most records added and not yet completed (buffered, in flight or waiting to retry). When
+     * reached, {@code addUserRecord} blocks up to {@link #maxBlockTime()} and then throws
+     * {@link BufferFullException}. Default 200,000.
+     *
+     * @return the bound on outstanding records
+     */
+    public long maxOutstandingRecords() {
+        return maxOutstandingRecords;
+    }
+
+    /**
+     * The most bytes (data plus partition keys) of outstanding records; as
+     * {@link #maxOutstandingRecords()}. Default: an eighth of the JVM's max heap, at least 16 MiB.
+     * A single record larger than the bound is admitted when nothing else is outstanding.
+     *
+     * @return the bound on outstanding bytes
+     */
+    public long maxOutstandingBytes() {
+        return maxOutstandingBytes;
+    }
+
+    /**
+     * How long {@code addUserRecord} may block waiting for room when the outstanding bounds are
+     * reached, before it throws {@link BufferFullException}; {@link Duration#ZERO} fails fast.
+     * Default 10 s.
+     *
+     * @return the longest block of an add call
+     */
+    public Duration maxBlockTime() {
+        return maxBlockTime;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{recordMaxBufferedTime=" + recordMaxBufferedTime
@@ -200,7 +272,12 @@ public final class ProducerConfig {
                 + ", retryBackoffBase=" + retryBackoffBase
                 + ", retryBackoffMax=" + retryBackoffMax
                 + ", shardMapMinRefreshInterval=" + shardMapMinRefreshInterval
-                + ", preserveShardOrder=" + preserveShardOrder + '}';
+                + ", preserveShardOrder=" + preserveShardOrder
+                + ", shardRateLimiting=" + shardRateLimiting
+                + ", shardRateLimitFactor=" + shardRateLimitFactor
+                + ", maxOutstandingRecords=" + maxOutstandingRecords
+                + ", maxOutstandingBytes=" + maxOutstandingBytes
+                + ", maxBlockTime=" + maxBlockTime + '}';
     }
 
     /** Builder for {@link ProducerConfig}. Not thread-safe; every setter validates its argument. */
@@ -217,6 +294,11 @@ public final class ProducerConfig {
         private Duration retryBackoffMax = Duration.ofSeconds(5);
         private Duration shardMapMinRefreshInterval = Duration.ofSeconds(1);
         private boolean preserveShardOrder = true;
+        private boolean shardRateLimiting = true;
+        private double shardRateLimitFactor = 1.0;
+        private long maxOutstandingRecords = 200_000;
+        private long maxOutstandingBytes = Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
+        private Duration maxBlockTime = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -234,6 +316,11 @@ public final class ProducerConfig {
             this.retryBackoffMax = c.retryBackoffMax;
             this.shardMapMinRefreshInterval = c.shardMapMinRefreshInterval;
             this.preserveShardOrder = c.preserveShardOrder;
+            this.shardRateLimiting = c.shardRateLimiting;
+            this.shardRateLimitFactor = c.shardRateLimitFactor;
+            this.maxOutstandingRecords = c.maxOutstandingRecords;
+            this.maxOutstandingBytes = c.maxOutstandingBytes;
+            this.maxBlockTime = c.maxBlockTime;
         }
 
         /**
@@ -362,6 +449,58 @@ public final class ProducerConfig {
          */
         public Builder preserveShardOrder(boolean value) {
             this.preserveShardOrder = value;
+            return this;
+        }
+
+        /**
+         * @param value whether each shard gets an adaptive rate limiter
+         * @return this builder
+         */
+        public Builder shardRateLimiting(boolean value) {
+            this.shardRateLimiting = value;
+            return this;
+        }
+
+        /**
+         * @param value factor on the per-shard limits, 0.1 .. 10
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder shardRateLimitFactor(double value) {
+            if (!(value >= 0.1 && value <= 10.0)) {
+                throw new IllegalArgumentException("shardRateLimitFactor must be between 0.1 and 10, was " + value);
+            }
+            this.shardRateLimitFactor = value;
+            return this;
+        }
+
+        /**
+         * @param value bound on outstanding records, 1 .. 100,000,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxOutstandingRecords(long value) {
+            this.maxOutstandingRecords = checkRange("maxOutstandingRecords", value, 1, 100_000_000L);
+            return this;
+        }
+
+        /**
+         * @param value bound on outstanding bytes, 1 MiB .. 1 TiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxOutstandingBytes(long value) {
+            this.maxOutstandingBytes = checkRange("maxOutstandingBytes", value, 1024L * 1024, 1024L * 1024 * 1024 * 1024);
+            return this;
+        }
+
+        /**
+         * @param value longest block of {@code addUserRecord} when the buffer is full, 0 (fail fast) .. 1 h
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxBlockTime(Duration value) {
+            this.maxBlockTime = checkDuration("maxBlockTime", value, Duration.ZERO, Duration.ofHours(1));
             return this;
         }
 

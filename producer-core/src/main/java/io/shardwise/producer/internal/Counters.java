@@ -1,20 +1,26 @@
 package io.shardwise.producer.internal;
 
 import io.shardwise.producer.ProducerStats;
+import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The producer's running counters; thread-safe and cheap to bump from any thread. */
 final class Counters {
     final LongAdder added = new LongAdder();
-    final LongAdder succeeded = new LongAdder();
-    final LongAdder failed = new LongAdder();
     final LongAdder requests = new LongAdder();
     final LongAdder retried = new LongAdder();
+    final LongAdder throttled = new LongAdder();
     final LongAdder predictionMisses = new LongAdder();
     final LongAdder mapRefreshes = new LongAdder();
+    final LongAdder predictionFallbacks = new LongAdder();
+    /** Age of the oldest outstanding record at the sender's last sweep, in nanoseconds. */
+    volatile long oldestRecordAgeNanos;
 
     ProducerStats snapshot(Outstanding outstanding) {
-        return new ProducerStats(added.sum(), succeeded.sum(), failed.sum(), outstanding.records(), outstanding.bytes(),
-                requests.sum(), retried.sum(), predictionMisses.sum(), mapRefreshes.sum());
+        long pending = outstanding.records();
+        return new ProducerStats(added.sum(), outstanding.succeeded(), outstanding.failed(), outstanding.failedByReason(),
+                pending, outstanding.bytes(), pending == 0 ? Duration.ZERO : Duration.ofNanos(oldestRecordAgeNanos),
+                requests.sum(), retried.sum(), throttled.sum(), predictionMisses.sum(), mapRefreshes.sum(),
+                predictionFallbacks.sum());
     }
 }

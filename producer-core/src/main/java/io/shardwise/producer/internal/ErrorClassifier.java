@@ -66,6 +66,12 @@ final class ErrorClassifier {
         return new Classified(Kind.REJECTED, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
     }
 
+    /** @return whether the code means the shard or stream is over its throughput */
+    static boolean isThrottling(String code) {
+        return "ProvisionedThroughputExceededException".equals(code) || "LimitExceededException".equals(code)
+                || "ThrottlingException".equals(code);
+    }
+
     /** Classifies a service error code, as found in a request-level exception. */
     static Classified classifyCode(String code, String message) {
         if ("ResourceNotFoundException".equals(code)) {

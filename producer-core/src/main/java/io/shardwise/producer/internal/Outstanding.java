@@ -1,25 +1,63 @@
 package io.shardwise.producer.internal;
 
+import io.shardwise.producer.BufferFullException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Counts the records and bytes added but not yet completed, and tracks flush epochs: a flush
- * completes when every record added before it has completed (succeeded or failed), without
- * keeping a list of their futures.
+ * The ledger of records added but not yet completed: their count and bytes (bounded: admission
+ * blocks up to the max block time, then throws {@link BufferFullException}), how completed records
+ * ended (succeeded, or failed by reason), and flush epochs: a flush completes when every record
+ * added before it has completed, without keeping a list of their futures.
  *
  * <p>Thread-safe. Each record registers in the current epoch; {@link #flush()} opens a new epoch
  * and returns a future completed once the old epoch, and every epoch before it, has drained.
+ * Waiting for room takes a lock; the record path without waiting takes none.
  */
 final class Outstanding {
+    private final long maxRecords;
+    private final long maxBytes;
+    private final long maxBlockNanos;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final LongAdder succeeded = new LongAdder();
+    private final Map<String, LongAdder> failedByReason = new ConcurrentHashMap<>();
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition roomFreed = roomLock.newCondition();
+    private final AtomicInteger waiters = new AtomicInteger();
     private volatile Epoch current = new Epoch();
     private CompletableFuture<Void> lastFlush = CompletableFuture.completedFuture(null);
 
+    /** A ledger without bounds. */
+    Outstanding() {
+        this(Long.MAX_VALUE, Long.MAX_VALUE, Duration.ZERO);
+    }
+
+    Outstanding(long maxRecords, long maxBytes, Duration maxBlockTime) {
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+        this.maxBlockNanos = maxBlockTime.toNanos();
+    }
+
+    /**
+     * Admits a record of {@code size} bytes, waiting for room if the bounds are reached.
+     *
+     * @return the epoch the record belongs to
+     * @throws BufferFullException if no room freed up within the max block time
+     */
     Epoch register(int size) {
-        records.incrementAndGet();
-        bytes.addAndGet(size);
+        if (!tryReserve(size)) {
+            awaitRoom(size);
+        }
         while (true) {
             Epoch e = current;
             if (e.tryEnter()) {
@@ -28,10 +66,65 @@ final class Outstanding {
         }
     }
 
-    void release(Epoch epoch, int size) {
+    private boolean tryReserve(int size) {
+        long r = records.incrementAndGet();
+        long b = bytes.addAndGet(size);
+        if (r <= maxRecords && (b <= maxBytes || r == 1)) {
+            return true;
+        }
+        records.decrementAndGet();
+        bytes.addAndGet(-size);
+        return false;
+    }
+
+    private void awaitRoom(int size) {
+        if (maxBlockNanos == 0) {
+            throw full("");
+        }
+        long deadline = System.nanoTime() + maxBlockNanos;
+        waiters.incrementAndGet();
+        roomLock.lock();
+        try {
+            while (!tryReserve(size)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw full(" after waiting " + Duration.ofNanos(maxBlockNanos) + " (maxBlockTime)");
+                }
+                roomFreed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BufferFullException("Interrupted while waiting for room in the producer's buffer");
+        } finally {
+            roomLock.unlock();
+            waiters.decrementAndGet();
+        }
+    }
+
+    private BufferFullException full(String waited) {
+        return new BufferFullException("The producer's buffer is full" + waited + ": " + records.get() + " records / "
+                + bytes.get() + " bytes outstanding, bounds maxOutstandingRecords=" + maxRecords
+                + ", maxOutstandingBytes=" + maxBytes + ". Slow down, or raise the bounds if the heap allows.");
+    }
+
+    /** A record completed: {@code failure} is {@code null} when it succeeded. */
+    void completed(Epoch epoch, int size, Throwable failure) {
+        if (failure == null) {
+            succeeded.increment();
+        } else {
+            failedByReason.computeIfAbsent(failure.getClass().getSimpleName(), k -> new LongAdder()).increment();
+        }
         records.decrementAndGet();
         bytes.addAndGet(-size);
         epoch.exit();
+        if (waiters.get() > 0) {
+            roomLock.lock();
+            try {
+                roomFreed.signalAll();
+            } finally {
+                roomLock.unlock();
+            }
+        }
     }
 
     /** @return a future completed when every record registered before this call has completed */
@@ -49,6 +142,25 @@ final class Outstanding {
 
     long bytes() {
         return bytes.get();
+    }
+
+    long succeeded() {
+        return succeeded.sum();
+    }
+
+    long failed() {
+        long n = 0;
+        for (LongAdder a : failedByReason.values()) {
+            n += a.sum();
+        }
+        return n;
+    }
+
+    /** @return failed records by exception type, e.g. {@code RecordExpiredException -> 3} */
+    Map<String, Long> failedByReason() {
+        Map<String, Long> out = new TreeMap<>();
+        failedByReason.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     /** One flush interval's records; {@code pending} starts at 1, the token held while it is open. */

@@ -35,6 +35,8 @@ final class PendingRecord {
 
     /** The shard the map predicted when the record was queued; {@code null} when unpredicted. */
     String predictedShardId;
+    /** The queue the record was last put in (sender thread only). */
+    ShardQueue queue;
     /** When a retry may be sent (sender thread only). */
     long retryAtNanos;
 
@@ -84,7 +86,7 @@ final class PendingRecord {
             all = attempts;
         }
         if (future.complete(new PutResult(shardId, sequenceNumber, all))) {
-            outstanding.release(epoch, size);
+            outstanding.completed(epoch, size, null);
             return true;
         }
         return false;
@@ -92,7 +94,7 @@ final class PendingRecord {
 
     boolean fail(RecordFailedException error) {
         if (future.completeExceptionally(error)) {
-            outstanding.release(epoch, size);
+            outstanding.completed(epoch, size, error);
             return true;
         }
         return false;

@@ -51,7 +51,7 @@ public final class Pipeline {
     private final Executor callbackExecutor;
     private final ExecutorService ownedExecutor;
     private final Sender sender;
-    private final Outstanding outstanding = new Outstanding();
+    private final Outstanding outstanding;
     private final Counters counters = new Counters();
     private final Time time;
     private final long ttlNanos;
@@ -73,6 +73,7 @@ public final class Pipeline {
         this.config = config;
         this.time = time;
         this.ttlNanos = config.recordTtl().toNanos();
+        this.outstanding = new Outstanding(config.maxOutstandingRecords(), config.maxOutstandingBytes(), config.maxBlockTime());
         int id = IDS.incrementAndGet();
         if (client != null) {
             this.client = client;
@@ -174,11 +175,15 @@ public final class Pipeline {
         return counters.snapshot(outstanding);
     }
 
-    /** Closes: see {@code KinesisProducer.close(Duration)}. */
-    public void close(Duration timeout) {
+    /**
+     * Closes: see {@code KinesisProducer.close(Duration)}.
+     *
+     * @return the final counters
+     */
+    public ProducerStats close(Duration timeout) {
         synchronized (closeLock) {
             if (closeDone) {
-                return;
+                return stats();
             }
             closeDone = true;
             closed = true;
@@ -212,8 +217,10 @@ public final class Pipeline {
                 client.close();
             }
             ProducerStats s = stats();
-            log.info("Shardwise producer closed after {} ms: {} records added, {} succeeded, {} failed",
-                    (System.nanoTime() - start) / 1_000_000, s.userRecordsAdded(), s.userRecordsSucceeded(), s.userRecordsFailed());
+            log.info("Shardwise producer closed after {} ms: {} records added, {} succeeded, {} failed {}",
+                    (System.nanoTime() - start) / 1_000_000, s.userRecordsAdded(), s.userRecordsSucceeded(),
+                    s.userRecordsFailed(), s.failedByReason());
+            return s;
         }
     }
 }

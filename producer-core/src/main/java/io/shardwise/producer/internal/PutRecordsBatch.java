@@ -22,7 +22,11 @@ final class PutRecordsBatch {
     private long bytes;
     /** Shard queues locked by this batch (preserved shard order); unlocked when it completes. */
     final List<ShardQueue> lockedQueues = new ArrayList<>(4);
+    /** The stream's shard-map generation the batch was predicted with. */
+    int mapGeneration;
     long sentNanos;
+    /** The SDK call carrying this batch, cancelled if the producer closes while it is in flight. */
+    java.util.concurrent.CompletableFuture<?> call;
     Instant sentAt;
 
     PutRecordsBatch(StreamPipeline pipeline, int maxCount, long maxBytes) {

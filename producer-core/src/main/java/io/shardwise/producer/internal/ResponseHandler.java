@@ -22,8 +22,19 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * it keeps no state of its own; what the sender must see (retries, shard mismatches) it returns.
  */
 final class ResponseHandler {
-    /** What the sender must act on after a batch completed. */
-    record Outcome(List<PendingRecord> retries, int predictionMisses) {
+    /** Entry outcome codes in {@link Outcome#results()}. */
+    static final byte OK = 0;
+    static final byte THROTTLED = 1;
+    static final byte FAILED = 2;
+
+    /**
+     * What the sender must act on after a batch completed.
+     *
+     * @param retries records to send again once their back-off has passed
+     * @param predictionMisses acknowledged records that landed on another shard than predicted
+     * @param results per entry: {@link #OK}, {@link #THROTTLED} or {@link #FAILED} (feeds the shard rate limiters)
+     */
+    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
     }
 
     private final int maxAttempts;
@@ -46,16 +57,22 @@ final class ResponseHandler {
             error = new IllegalStateException("PutRecords answered " + got + " entries for " + batch.count() + " sent");
             ErrorClassifier.Classified c = new ErrorClassifier.Classified(ErrorClassifier.Kind.RETRYABLE, "MalformedResponse", error.getMessage());
             failAll(batch, c, error, took, nowNanos, retries);
-            return new Outcome(retries, 0);
+            return new Outcome(retries, 0, filled(batch.count(), FAILED));
         }
         if (error != null) {
-            failAll(batch, ErrorClassifier.classify(error), ErrorClassifier.unwrap(error), took, nowNanos, retries);
-            return new Outcome(retries, 0);
+            ErrorClassifier.Classified c = ErrorClassifier.classify(error);
+            failAll(batch, c, ErrorClassifier.unwrap(error), took, nowNanos, retries);
+            boolean throttled = ErrorClassifier.isThrottling(c.code());
+            if (throttled) {
+                counters.throttled.add(batch.count());
+            }
+            return new Outcome(retries, 0, filled(batch.count(), throttled ? THROTTLED : FAILED));
         }
         List<PutRecordsResultEntry> entries = response.records();
+        byte[] results = new byte[entries.size()];
         Attempt ok = null;
         int misses = 0;
-        int succeeded = 0;
+        int throttled = 0;
         for (int i = 0; i < entries.size(); i++) {
             PutRecordsResultEntry e = entries.get(i);
             PendingRecord r = batch.record(i);
@@ -63,24 +80,36 @@ final class ResponseHandler {
                 if (ok == null) {
                     ok = Attempt.succeeded(batch.sentAt, took);
                 }
-                if (r.succeed(e.shardId(), e.sequenceNumber(), ok)) {
-                    succeeded++;
-                }
+                r.succeed(e.shardId(), e.sequenceNumber(), ok);
                 if (r.predictedShardId != null && !r.predictedShardId.equals(e.shardId())) {
                     misses++;
                 }
             } else {
+                if (ErrorClassifier.isThrottling(e.errorCode())) {
+                    results[i] = THROTTLED;
+                    throttled++;
+                } else {
+                    results[i] = FAILED;
+                }
                 Attempt failed = Attempt.failed(batch.sentAt, took, e.errorCode(), e.errorMessage());
                 r.addAttempt(failed);
                 ErrorClassifier.Classified c = ErrorClassifier.classifyCode(e.errorCode(), e.errorMessage());
                 settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries);
             }
         }
-        counters.succeeded.add(succeeded);
         if (misses > 0) {
             counters.predictionMisses.add(misses);
         }
-        return new Outcome(retries, misses);
+        if (throttled > 0) {
+            counters.throttled.add(throttled);
+        }
+        return new Outcome(retries, misses, results);
+    }
+
+    private static byte[] filled(int n, byte value) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, value);
+        return b;
     }
 
     private void failAll(PutRecordsBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
@@ -99,32 +128,27 @@ final class ResponseHandler {
         if (r.isDone()) {
             return; // failed by close() while its request was in flight
         }
-        boolean failedNow;
         switch (c.kind()) {
             case STREAM_NOT_FOUND:
-                failedNow = r.fail(new StreamNotFoundException("Stream '" + stream + "' was not found (" + c.code() + ": "
+                r.fail(new StreamNotFoundException("Stream '" + stream + "' was not found (" + c.code() + ": "
                         + c.message() + "). Create the stream or fix its name; the producer does not retry this.", r.attempts(), cause));
                 break;
             case REJECTED:
-                failedNow = r.fail(new RecordRejectedException("Kinesis rejected the record for stream '" + stream + "' with "
+                r.fail(new RecordRejectedException("Kinesis rejected the record for stream '" + stream + "' with "
                         + c.code() + ": " + c.message() + ". Retrying cannot fix this.", c.code(), r.attempts(), cause));
                 break;
             default:
                 if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-                    failedNow = r.fail(new RetriesExhaustedException("Record for stream '" + stream + "' failed on all "
+                    r.fail(new RetriesExhaustedException("Record for stream '" + stream + "' failed on all "
                             + r.attemptCount() + " attempts allowed by maxAttempts; last error " + c.code() + ": " + c.message(),
                             r.attempts(), cause));
                 } else if (nowNanos - r.deadlineNanos >= 0) {
-                    failedNow = r.fail(expired(r, stream));
+                    r.fail(expired(r, stream));
                 } else {
                     r.retryAtNanos = Math.min(nowNanos + retryPolicy.delayNanos(r.attemptCount()), r.deadlineNanos);
                     retries.add(r);
                     counters.retried.increment();
-                    return;
                 }
-        }
-        if (failedNow) {
-            counters.failed.increment();
         }
     }
 

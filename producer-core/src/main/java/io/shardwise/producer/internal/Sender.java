@@ -46,6 +46,10 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final int WAKE_EVERY = 64;
+    /** Fresh maps in a row that records missed before prediction is switched off for a stream. */
+    static final int MISS_STREAK_LIMIT = 3;
+    /** How long a stream batches without prediction before trying again. */
+    static final long PREDICTION_RECHECK_NANOS = 5L * 60 * 1_000_000_000L;
 
     private final KinesisAsyncClient client;
     private final ProducerConfig config;
@@ -58,6 +62,8 @@ final class Sender implements Runnable {
     private final long lingerNanos;
     private final long minRefreshNanos;
     private final long sweepIntervalNanos;
+    private final double shardRecordsPerSecond;
+    private final double shardBytesPerSecond;
 
     private final ConcurrentLinkedQueue<PendingRecord> inbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboundCount = new AtomicInteger();
@@ -81,12 +87,15 @@ final class Sender implements Runnable {
         this.callbackExecutor = callbackExecutor;
         this.time = time;
         this.counters = counters;
-        this.loader = new ShardMapLoader(client);
+        this.loader = new ShardMapLoader(client, config.requestTimeout());
         this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax());
         this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters);
         this.lingerNanos = config.recordMaxBufferedTime().toNanos();
         this.minRefreshNanos = config.shardMapMinRefreshInterval().toNanos();
         this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtl().toNanos() / 10));
+        double factor = config.shardRateLimiting() ? config.shardRateLimitFactor() : 0;
+        this.shardRecordsPerSecond = 1000.0 * factor;
+        this.shardBytesPerSecond = 1024.0 * 1024.0 * factor;
         this.flushMark = new AtomicLong(time.nanoTime() - Long.MAX_VALUE / 2);
         this.nextSweepNanos = time.nanoTime() + sweepIntervalNanos;
     }
@@ -168,9 +177,7 @@ final class Sender implements Runnable {
         drainInbound();
         moveDueRetries(now);
         if (now - nextSweepNanos >= 0) {
-            for (StreamPipeline p : pipelines.values()) {
-                p.removeExpired(now, this::expire);
-            }
+            sweep(now);
             nextSweepNanos = now + sweepIntervalNanos;
         }
         long wakeAt = sendDue(now);
@@ -182,6 +189,32 @@ final class Sender implements Runnable {
             wakeAt = nextSweepNanos;
         }
         park(wakeAt - time.nanoTime());
+    }
+
+    /** Fails expired records wherever they wait, and measures the oldest outstanding record. */
+    private void sweep(long now) {
+        long oldest = now;
+        for (StreamPipeline p : pipelines.values()) {
+            p.removeExpired(now, this::expire);
+            oldest = p.oldestAddedNanos(oldest);
+        }
+        for (PendingRecord r : retries) {
+            if (r.addedNanos - oldest < 0) {
+                oldest = r.addedNanos;
+            }
+        }
+        for (PutRecordsBatch b : inFlight) {
+            for (int i = 0; i < b.count(); i++) {
+                if (b.record(i).addedNanos - oldest < 0 && !b.record(i).isDone()) {
+                    oldest = b.record(i).addedNanos;
+                }
+            }
+        }
+        PendingRecord head = inbound.peek();
+        if (head != null && head.addedNanos - oldest < 0) {
+            oldest = head.addedNanos;
+        }
+        counters.oldestRecordAgeNanos = now - oldest;
     }
 
     private void park(long nanos) {
@@ -211,11 +244,20 @@ final class Sender implements Runnable {
         PendingRecord r;
         while ((r = inbound.poll()) != null) {
             taken++;
-            pipelines.computeIfAbsent(r.stream, StreamPipeline::new).enqueue(r);
+            pipeline(r.stream).enqueue(r);
         }
         if (taken > 0) {
             inboundCount.addAndGet(-taken);
         }
+    }
+
+    private StreamPipeline pipeline(String stream) {
+        StreamPipeline p = pipelines.get(stream);
+        if (p == null) {
+            p = new StreamPipeline(stream, shardRecordsPerSecond, shardBytesPerSecond);
+            pipelines.put(stream, p);
+        }
+        return p;
     }
 
     private void moveDueRetries(long now) {
@@ -223,7 +265,7 @@ final class Sender implements Runnable {
         while ((r = retries.peek()) != null && r.retryAtNanos - now <= 0) {
             retries.poll();
             if (!r.isDone()) {
-                pipelines.computeIfAbsent(r.stream, StreamPipeline::new).requeueFirst(r);
+                pipeline(r.stream).requeueFirst(r);
             }
         }
     }
@@ -236,6 +278,10 @@ final class Sender implements Runnable {
         boolean ordered = config.preserveShardOrder();
         long mark = flushMark.get();
         for (StreamPipeline p : pipelines.values()) {
+            if (p.predictionOff && p.predictionRecheckAtNanos - now <= 0) {
+                p.enablePrediction();
+                log.info("Stream {}: trying shard prediction again", p.stream);
+            }
             if (p.wantsLoad()) {
                 if (p.nextLoadAtNanos - now <= 0) {
                     startLoad(p, now);
@@ -245,8 +291,11 @@ final class Sender implements Runnable {
             }
             while (true) {
                 long readyAt = p.readyAt(now, lingerNanos, mark, maxCount, maxBytes, ordered);
+                if (readyAt == StreamPipeline.NOTHING_QUEUED) {
+                    break;
+                }
                 if (readyAt - now > 0) {
-                    if (readyAt != Long.MAX_VALUE && readyAt - next < 0) {
+                    if (readyAt - next < 0) {
                         next = readyAt;
                     }
                     break;
@@ -255,9 +304,12 @@ final class Sender implements Runnable {
                     break; // a completing request wakes us
                 }
                 PutRecordsBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire);
-                if (batch.count() > 0) {
-                    send(batch, now);
+                if (batch.count() == 0) {
+                    // Everything due had expired, or a limiter refused the head: look again shortly.
+                    next = Math.min(next, now + 1_000_000L);
+                    break;
                 }
+                send(batch, now);
             }
         }
         return next;
@@ -279,6 +331,7 @@ final class Sender implements Runnable {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
+        batch.call = call;
         call.whenCompleteAsync((response, error) -> {
             ResponseHandler.Outcome outcome = responseHandler.handle(batch, response, error, time.nanoTime());
             post(() -> onBatchDone(batch, outcome));
@@ -291,10 +344,55 @@ final class Sender implements Runnable {
             q.locked = false;
         }
         retries.addAll(outcome.retries());
+        feedLimiters(batch, outcome.results());
+        StreamPipeline p = batch.pipeline;
         if (outcome.predictionMisses() > 0) {
-            batch.pipeline.refreshWanted = true;
-            log.debug("{} records of stream {} landed on a shard other than predicted; shard map refresh requested",
-                    outcome.predictionMisses(), batch.pipeline.stream);
+            log.debug("{} records of stream {} landed on a shard other than predicted", outcome.predictionMisses(), p.stream);
+            if (batch.mapGeneration == p.mapGeneration && p.lastMissGeneration != p.mapGeneration && p.map() != null) {
+                // Missed with the newest map: count it once per map.
+                p.lastMissGeneration = p.mapGeneration;
+                if (++p.missStreak >= MISS_STREAK_LIMIT && !p.predictionOff) {
+                    long now = time.nanoTime();
+                    p.disablePrediction(now + PREDICTION_RECHECK_NANOS);
+                    counters.predictionFallbacks.increment();
+                    log.warn("Stream {}: records keep landing on shards other than predicted right after {} fresh shard maps"
+                            + " (the service may distribute records itself); batching without shard prediction for {} s",
+                            p.stream, MISS_STREAK_LIMIT, PREDICTION_RECHECK_NANOS / 1_000_000_000L);
+                    return;
+                }
+            }
+            if (!p.predictionOff) {
+                p.refreshWanted = true;
+            }
+        } else if (batch.mapGeneration == p.mapGeneration && outcome.retries().size() < batch.count()) {
+            p.missStreak = 0;
+        }
+    }
+
+    /** Tells each shard's limiter how its entries fared; a batch's records of one queue are contiguous. */
+    private void feedLimiters(PutRecordsBatch batch, byte[] results) {
+        long now = time.nanoTime();
+        ShardQueue q = null;
+        int ok = 0;
+        int throttled = 0;
+        for (int i = 0; i < batch.count(); i++) {
+            ShardQueue rq = batch.record(i).queue;
+            if (rq != q) {
+                if (q != null && q.limiter != null) {
+                    q.limiter.onResult(ok, throttled, now);
+                }
+                q = rq;
+                ok = 0;
+                throttled = 0;
+            }
+            if (results[i] == ResponseHandler.OK) {
+                ok++;
+            } else if (results[i] == ResponseHandler.THROTTLED) {
+                throttled++;
+            }
+        }
+        if (q != null && q.limiter != null) {
+            q.limiter.onResult(ok, throttled, now);
         }
     }
 
@@ -316,6 +414,7 @@ final class Sender implements Runnable {
         long now = time.nanoTime();
         if (error == null) {
             ShardMap map = ShardMap.of(shards);
+            p.nowNanos = now;
             p.installMap(map);
             p.loadFailures = 0;
             counters.mapRefreshes.increment();
@@ -339,6 +438,12 @@ final class Sender implements Runnable {
             default:
                 p.loadFailures++;
                 p.nextLoadAtNanos = now + Math.max(minRefreshNanos / 4, retryPolicy.delayNanos(p.loadFailures));
+                if (p.map() == null) {
+                    // No map yet: send records unpredicted meanwhile rather than let them wait for one.
+                    p.nowNanos = now;
+                    p.installMap(ShardMap.of(List.of()));
+                }
+                p.refreshWanted = true;
                 if (p.loadFailures == 1) {
                     log.warn("ListShards for stream {} failed with {} ({}); retrying with back-off", p.stream, c.code(), c.message());
                 } else {
@@ -352,9 +457,7 @@ final class Sender implements Runnable {
     }
 
     private void failed(PendingRecord r, io.shardwise.producer.RecordFailedException e) {
-        if (r.fail(e)) {
-            counters.failed.increment();
-        }
+        r.fail(e);
     }
 
     /** On the way out: every record still held fails with ProducerClosedException. */
@@ -372,6 +475,9 @@ final class Sender implements Runnable {
                     + "' was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
         }
         for (PutRecordsBatch b : inFlight) {
+            if (b.call != null) {
+                b.call.cancel(true); // frees the connection; the records are failed below
+            }
             for (int i = 0; i < b.count(); i++) {
                 PendingRecord r = b.record(i);
                 failed(r, new ProducerClosedException("Producer closed while the request carrying the record for stream '"

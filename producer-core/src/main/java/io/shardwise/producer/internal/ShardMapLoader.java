@@ -1,5 +1,6 @@
 package io.shardwise.producer.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,14 +12,21 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /** Reads every shard of a stream with ListShards, following NextToken across pages. Thread-safe. */
 final class ShardMapLoader {
     private final KinesisAsyncClient client;
+    private final Duration callTimeout;
 
-    ShardMapLoader(KinesisAsyncClient client) {
+    /**
+     * @param client the client
+     * @param callTimeout time limit of each ListShards call (a hung call must not stall refreshes)
+     */
+    ShardMapLoader(KinesisAsyncClient client, Duration callTimeout) {
         this.client = client;
+        this.callTimeout = callTimeout;
     }
 
     CompletableFuture<List<Shard>> listShards(String stream) {
         List<Shard> all = new ArrayList<>();
-        return page(ListShardsRequest.builder().streamName(stream).build(), all);
+        return page(ListShardsRequest.builder().streamName(stream)
+                .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build(), all);
     }
 
     private CompletableFuture<List<Shard>> page(ListShardsRequest request, List<Shard> all) {
@@ -29,7 +37,8 @@ final class ShardMapLoader {
                 return CompletableFuture.completedFuture(all);
             }
             // With a NextToken, ListShards must not be given the stream name again.
-            return page(ListShardsRequest.builder().nextToken(next).build(), all);
+            return page(ListShardsRequest.builder().nextToken(next)
+                    .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build(), all);
         });
     }
 }

@@ -15,19 +15,58 @@ final class ShardQueue {
     final ArrayDeque<PendingRecord> records = new ArrayDeque<>();
     long bytes;
     boolean locked;
+    /** Paces this shard; {@code null} when rate limiting is off or the shard is unknown. */
+    final ShardRateLimiter limiter;
 
     ShardQueue(String shardId) {
+        this(shardId, null);
+    }
+
+    ShardQueue(String shardId, ShardRateLimiter limiter) {
         this.shardId = shardId;
+        this.limiter = limiter;
+    }
+
+    /**
+     * How many records are worth sending now, given the rate limiter: all of them without a
+     * limiter; with one, the records the buckets can pay for, but 0 until they can pay for a chunk
+     * of a tenth of a second's rate (or the whole queue, if smaller), so a backlogged shard sends
+     * about ten requests per second rather than a trickle of one-record requests.
+     */
+    int sendableNow(long now) {
+        int n = records.size();
+        if (limiter == null || n == 0) {
+            return n;
+        }
+        double avg = (double) bytes / n;
+        int chunk = chunk(n, avg);
+        int affordable = limiter.affordable(avg, now);
+        return affordable >= chunk ? Math.min(n, affordable) : 0;
+    }
+
+    /** @return when {@link #sendableNow} becomes positive (only meaningful when it is 0 now) */
+    long sendableAt(long now) {
+        int n = records.size();
+        double avg = (double) bytes / n;
+        return limiter.availableAt(chunk(n, avg), avg, now);
+    }
+
+    private int chunk(int n, double avg) {
+        int byRecords = (int) (limiter.recordsPerSecond() / 10);
+        int byBytes = (int) (limiter.bytesPerSecond() / 10 / Math.max(1.0, avg));
+        return Math.max(1, Math.min(n, Math.min(byRecords, byBytes)));
     }
 
     void addLast(PendingRecord r) {
         r.predictedShardId = shardId;
+        r.queue = this;
         records.addLast(r);
         bytes += r.size;
     }
 
     void addFirst(PendingRecord r) {
         r.predictedShardId = shardId;
+        r.queue = this;
         records.addFirst(r);
         bytes += r.size;
     }

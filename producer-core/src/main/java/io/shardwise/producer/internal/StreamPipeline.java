@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * <p>Confined to the sender thread; no locks.
  */
 final class StreamPipeline {
+    /** {@link #readyAt} of a stream with nothing sendable now or later (compare with ==, never subtract). */
+    static final long NOTHING_QUEUED = Long.MAX_VALUE;
+
     final String stream;
     private ShardMap map;
     private ShardQueue[] queues = new ShardQueue[0];
@@ -25,14 +28,40 @@ final class StreamPipeline {
     private final ArrayDeque<PendingRecord> awaitingMap = new ArrayDeque<>();
     private int cursor;
 
+    // Prediction health: records that keep landing elsewhere right after a fresh map.
+    int mapGeneration;
+    int missStreak;
+    int lastMissGeneration = -1;
+    boolean predictionOff;
+    long predictionRecheckAtNanos;
+
     // ListShards state
     boolean loading;
     boolean refreshWanted;
     long nextLoadAtNanos;
     int loadFailures;
 
+    /** Per-shard ceilings (records/s, bytes/s); 0 turns rate limiting off. */
+    private final double shardRecordsPerSecond;
+    private final double shardBytesPerSecond;
+    /** For the limiters' clocks; set by the sender before it installs a map. */
+    long nowNanos;
+
+    /** A pipeline without per-shard rate limiting. */
     StreamPipeline(String stream) {
+        this(stream, 0, 0);
+    }
+
+    StreamPipeline(String stream, double shardRecordsPerSecond, double shardBytesPerSecond) {
         this.stream = stream;
+        this.shardRecordsPerSecond = shardRecordsPerSecond;
+        this.shardBytesPerSecond = shardBytesPerSecond;
+    }
+
+    private ShardQueue newQueue(String shardId) {
+        ShardRateLimiter limiter = shardRecordsPerSecond > 0
+                ? new ShardRateLimiter(shardRecordsPerSecond, shardBytesPerSecond, nowNanos) : null;
+        return new ShardQueue(shardId, limiter);
     }
 
     ShardMap map() {
@@ -63,6 +92,9 @@ final class StreamPipeline {
     }
 
     private ShardQueue queueFor(PendingRecord r) {
+        if (predictionOff) {
+            return uncovered;
+        }
         int i = map.indexOf(r.hashHigh, r.hashLow);
         return i == ShardMap.NOT_COVERED ? uncovered : queues[i];
     }
@@ -79,17 +111,41 @@ final class StreamPipeline {
         for (int i = 0; i < next.length; i++) {
             String id = newMap.shardId(i);
             ShardQueue q = queuesByShardId.get(id);
-            next[i] = q != null ? q : new ShardQueue(id);
+            next[i] = q != null ? q : newQueue(id);
             nextById.put(id, next[i]);
         }
         queuesByShardId.clear();
         queuesByShardId.putAll(nextById);
         queues = next;
         map = newMap;
+        mapGeneration++;
         cursor = 0;
         for (PendingRecord r : queued) {
             queueFor(r).addLast(r);
         }
+    }
+
+    /**
+     * Stops predicting shards until {@code recheckAt}: every queued record moves to the queue of
+     * unpredicted records, and new ones go there too (batched per stream, not per shard).
+     */
+    void disablePrediction(long recheckAt) {
+        predictionOff = true;
+        predictionRecheckAtNanos = recheckAt;
+        List<PendingRecord> queued = new ArrayList<>();
+        for (ShardQueue q : queues) {
+            drain(q, queued::add);
+        }
+        for (PendingRecord r : queued) {
+            uncovered.addLast(r);
+        }
+    }
+
+    /** Predicts shards again; the next map (a refresh is requested) re-sorts the queued records. */
+    void enablePrediction() {
+        predictionOff = false;
+        missStreak = 0;
+        refreshWanted = true;
     }
 
     /** Removes every waiting record (queued or waiting for the map) and hands it to {@code sink}. */
@@ -113,6 +169,22 @@ final class StreamPipeline {
         while ((r = q.poll()) != null) {
             sink.accept(r);
         }
+    }
+
+    /** @return the earlier of {@code oldest} and the added time of the oldest record waiting here */
+    long oldestAddedNanos(long oldest) {
+        for (int i = 0; i <= queues.length; i++) {
+            ShardQueue q = i == queues.length ? uncovered : queues[i];
+            PendingRecord head = q.peek();
+            if (head != null && head.addedNanos - oldest < 0) {
+                oldest = head.addedNanos;
+            }
+        }
+        PendingRecord head = awaitingMap.peekFirst();
+        if (head != null && head.addedNanos - oldest < 0) {
+            oldest = head.addedNanos;
+        }
+        return oldest;
     }
 
     /** Removes records whose deadline has passed from every queue and hands them to {@code expired}. */
@@ -149,20 +221,32 @@ final class StreamPipeline {
     /**
      * When the next request of this stream is due: {@code now} if the sendable records fill a
      * request, or the oldest was added at or before {@code flushMark}, otherwise when the oldest
-     * reaches the linger time; {@link Long#MAX_VALUE} if nothing is sendable.
+     * reaches the linger time; {@link #NOTHING_QUEUED} if nothing is queued. Records a shard's rate
+     * limiter holds back are not sendable; the result is then no later than when it lets them go.
      */
     long readyAt(long now, long lingerNanos, long flushMark, int maxCount, long maxBytes, boolean respectLocks) {
         long count = 0;
         long bytes = 0;
-        long oldest = Long.MAX_VALUE;
+        long oldest = 0;
+        long limiterAt = 0;
         boolean any = false;
+        boolean limited = false;
         for (int i = 0; i <= queues.length; i++) {
             ShardQueue q = i == queues.length ? uncovered : queues[i];
             if (q.isEmpty() || (respectLocks && q.locked)) {
                 continue;
             }
-            count += q.size();
-            bytes += q.bytes;
+            int sendable = q.sendableNow(now);
+            if (sendable == 0) {
+                long at = q.sendableAt(now);
+                if (!limited || at - limiterAt < 0) {
+                    limiterAt = at;
+                    limited = true;
+                }
+                continue;
+            }
+            count += sendable;
+            bytes += sendable == q.size() ? q.bytes : (long) ((double) q.bytes / q.size() * sendable);
             long added = q.peek().addedNanos;
             if (!any || added - oldest < 0) {
                 oldest = added;
@@ -170,12 +254,13 @@ final class StreamPipeline {
             }
         }
         if (!any) {
-            return Long.MAX_VALUE;
+            return limited ? limiterAt : NOTHING_QUEUED;
         }
         if (count >= maxCount || bytes >= maxBytes || oldest - flushMark <= 0) {
             return now;
         }
-        return oldest + lingerNanos;
+        long lingerAt = oldest + lingerNanos;
+        return limited && limiterAt - lingerAt < 0 ? limiterAt : lingerAt;
     }
 
     /**
@@ -186,11 +271,12 @@ final class StreamPipeline {
      */
     PutRecordsBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired) {
         PutRecordsBatch batch = new PutRecordsBatch(this, maxCount, maxBytes);
+        batch.mapGeneration = mapGeneration;
         int n = queues.length + 1;
         for (int k = 0; k < n && !batch.isFull(); k++) {
             int idx = (cursor + k) % n;
             ShardQueue q = idx == queues.length ? uncovered : queues[idx];
-            if (q.isEmpty() || (respectLocks && q.locked)) {
+            if (q.isEmpty() || (respectLocks && q.locked) || q.sendableNow(now) == 0) {
                 continue;
             }
             boolean took = false;
@@ -200,7 +286,7 @@ final class StreamPipeline {
                     expired.accept(q.poll());
                     continue;
                 }
-                if (!batch.fits(r)) {
+                if (!batch.fits(r) || (q.limiter != null && !q.limiter.tryAcquire(r.size, now))) {
                     break;
                 }
                 batch.add(q.poll());

@@ -1,0 +1,118 @@
+package io.shardwise.producer.internal;
+
+/**
+ * Paces the writes to one shard: two token buckets (records per second and bytes per second) whose
+ * rate adapts AIMD-style. A throttled entry cuts the rate multiplicatively (at most once per
+ * {@link #DECREASE_SPACING_NANOS}, so one throttled request does not collapse it), and time spent
+ * sending without throttling raises it additively back toward the ceiling. Several producers
+ * sharing a stream thus settle near their fair share instead of storming it, and a hot shard slows
+ * only itself.
+ *
+ * <p>Buckets hold at most one second of the ceiling, so a quiet shard can take a one-second burst,
+ * as the service allows. A record larger than a full bucket is let through when the bucket is full
+ * (the bucket goes negative and pays it back). Confined to the sender thread: no atomics, no allocation.
+ */
+final class ShardRateLimiter {
+    /** Throttling halves the rate. */
+    static final double DECREASE_FACTOR = 0.5;
+    /** The rate never drops below this fraction of the ceiling. */
+    static final double MIN_FRACTION = 0.05;
+    /** Each second without throttling adds this fraction of the ceiling back. */
+    static final double INCREASE_PER_SECOND = 0.25;
+    /** Throttles within this long of a decrease count as the same congestion event. */
+    static final long DECREASE_SPACING_NANOS = 200_000_000L;
+
+    private final double maxRecordsPerSecond;
+    private final double maxBytesPerSecond;
+    private double fraction = 1.0;
+    private double recordTokens;
+    private double byteTokens;
+    private long lastRefillNanos;
+    private long lastDecreaseNanos;
+    private long lastIncreaseNanos;
+
+    ShardRateLimiter(double maxRecordsPerSecond, double maxBytesPerSecond, long nowNanos) {
+        this.maxRecordsPerSecond = maxRecordsPerSecond;
+        this.maxBytesPerSecond = maxBytesPerSecond;
+        this.recordTokens = maxRecordsPerSecond;
+        this.byteTokens = maxBytesPerSecond;
+        this.lastRefillNanos = nowNanos;
+        this.lastDecreaseNanos = nowNanos - DECREASE_SPACING_NANOS;
+        this.lastIncreaseNanos = nowNanos;
+    }
+
+    private void refill(long now) {
+        long elapsed = now - lastRefillNanos;
+        if (elapsed <= 0) {
+            return;
+        }
+        lastRefillNanos = now;
+        double seconds = elapsed / 1e9;
+        recordTokens = Math.min(maxRecordsPerSecond, recordTokens + seconds * maxRecordsPerSecond * fraction);
+        byteTokens = Math.min(maxBytesPerSecond, byteTokens + seconds * maxBytesPerSecond * fraction);
+    }
+
+    /** Takes one record of {@code bytes} if the buckets allow it now. */
+    boolean tryAcquire(int bytes, long now) {
+        refill(now);
+        if (recordTokens < 1.0 || (byteTokens < bytes && byteTokens < maxBytesPerSecond)) {
+            return false;
+        }
+        recordTokens -= 1.0;
+        byteTokens -= bytes;
+        return true;
+    }
+
+    /** @return how many records of {@code avgBytes} the buckets can pay for now */
+    int affordable(double avgBytes, long now) {
+        refill(now);
+        double byBytes = byteTokens >= maxBytesPerSecond ? Math.max(1, byteTokens / Math.max(1.0, avgBytes)) : byteTokens / Math.max(1.0, avgBytes);
+        return (int) Math.max(0, Math.min(recordTokens, byBytes));
+    }
+
+    /** @return when {@code records} records of {@code avgBytes} can be taken ({@code now} if they can be now) */
+    long availableAt(int records, double avgBytes, long now) {
+        refill(now);
+        double needRecords = Math.max(0, records - recordTokens);
+        double needBytes = Math.max(0, Math.min(records * avgBytes, maxBytesPerSecond) - byteTokens);
+        double seconds = Math.max(needRecords / (maxRecordsPerSecond * fraction), needBytes / (maxBytesPerSecond * fraction));
+        return seconds <= 0 ? now : now + Math.max(1_000_000L, (long) Math.ceil(seconds * 1e9));
+    }
+
+    /** Feedback from a response: {@code throttled} entries of this shard were throttled. */
+    void onResult(int succeeded, int throttled, long now) {
+        if (throttled > 0) {
+            if (now - lastDecreaseNanos >= DECREASE_SPACING_NANOS) {
+                refill(now);
+                fraction = Math.max(MIN_FRACTION, fraction * DECREASE_FACTOR);
+                // Drop banked tokens too, so the cut takes effect at once.
+                recordTokens = Math.min(recordTokens, maxRecordsPerSecond * fraction * 0.1);
+                byteTokens = Math.min(byteTokens, maxBytesPerSecond * fraction * 0.1);
+                lastDecreaseNanos = now;
+            }
+            lastIncreaseNanos = now;
+        } else if (succeeded > 0 && fraction < 1.0) {
+            refill(now);
+            double seconds = (now - lastIncreaseNanos) / 1e9;
+            fraction = Math.min(1.0, fraction + INCREASE_PER_SECOND * seconds);
+            lastIncreaseNanos = now;
+        } else {
+            lastIncreaseNanos = now;
+        }
+    }
+
+    /** @return the current rate as a fraction of the ceiling, 0.05 .. 1 */
+    double fraction() {
+        return fraction;
+    }
+
+    /** @return the current records-per-second rate */
+    double recordsPerSecond() {
+        return maxRecordsPerSecond * fraction;
+    }
+
+    /** @return the current bytes-per-second rate */
+    double bytesPerSecond() {
+        return maxBytesPerSecond * fraction;
+    }
+}
