@@ -30,6 +30,10 @@ import java.util.OptionalInt;
  *   <tr><td>{@link #maxOutstandingRecords()}</td><td>200,000</td><td>1 .. 100,000,000</td></tr>
  *   <tr><td>{@link #maxOutstandingBytes()}</td><td>1/8 of the max heap, at least 16 MiB</td><td>1 MiB .. 1 TiB</td></tr>
  *   <tr><td>{@link #maxBlockTime()}</td><td>10 s</td><td>0 (fail fast) .. 1 h</td></tr>
+ *   <tr><td>{@link #aggregationEnabled()}</td><td>true</td><td></td></tr>
+ *   <tr><td>{@link #aggregationMaxSize()}</td><td>50 KiB</td><td>64 B .. 1 MiB</td></tr>
+ *   <tr><td>{@link #aggregationMaxCount()}</td><td>10,000</td><td>1 .. 1,000,000</td></tr>
+ *   <tr><td>{@link #aggregationPreservesPartitionKeys()}</td><td>false</td><td></td></tr>
  * </table>
  */
 public final class ProducerConfig {
@@ -61,6 +65,10 @@ public final class ProducerConfig {
     private final long maxOutstandingRecords;
     private final long maxOutstandingBytes;
     private final Duration maxBlockTime;
+    private final boolean aggregationEnabled;
+    private final int aggregationMaxSize;
+    private final int aggregationMaxCount;
+    private final boolean aggregationPreservesPartitionKeys;
 
     private ProducerConfig(Builder b) {
         this.recordMaxBufferedTime = b.recordMaxBufferedTime;
@@ -80,6 +88,10 @@ public final class ProducerConfig {
         this.maxOutstandingRecords = b.maxOutstandingRecords;
         this.maxOutstandingBytes = b.maxOutstandingBytes;
         this.maxBlockTime = b.maxBlockTime;
+        this.aggregationEnabled = b.aggregationEnabled;
+        this.aggregationMaxSize = b.aggregationMaxSize;
+        this.aggregationMaxCount = b.aggregationMaxCount;
+        this.aggregationPreservesPartitionKeys = b.aggregationPreservesPartitionKeys;
     }
 
     /** @return a builder holding the defaults */
@@ -259,6 +271,46 @@ public final class ProducerConfig {
         return maxBlockTime;
     }
 
+    /**
+     * Whether small user records are packed into KPL-format aggregated Kinesis records (default
+     * {@code true}). Only records predicted for the same shard share an aggregate; the aggregate is
+     * sent with partition key {@code "a"} and its first record's hash key as explicit hash key, so it
+     * lands on that shard. The KCL, AWS's Lambda helpers and {@code Deaggregator} read them. Turn it
+     * off when consumers read raw Kinesis records without deaggregating.
+     *
+     * @return whether aggregation is on
+     */
+    public boolean aggregationEnabled() {
+        return aggregationEnabled;
+    }
+
+    /**
+     * The largest aggregated Kinesis record, partition key included; default 50 KiB (as the KPL).
+     * Larger aggregates mean fewer Kinesis records but more data re-sent when one fails.
+     *
+     * @return the aggregate size limit in bytes
+     */
+    public int aggregationMaxSize() {
+        return aggregationMaxSize;
+    }
+
+    /** @return the most user records in one aggregate; default 10,000 */
+    public int aggregationMaxCount() {
+        return aggregationMaxCount;
+    }
+
+    /**
+     * Key-preserving aggregation (default {@code false}): aggregate only records with the same
+     * partition key (and explicit hash key), and send the aggregate under that real key. Consumers
+     * that parallelise by partition key (Lambda's parallelization factor) then keep per-key order
+     * and see the real keys, at the price of fewer records per aggregate when keys are many.
+     *
+     * @return whether aggregates keep their records' partition key
+     */
+    public boolean aggregationPreservesPartitionKeys() {
+        return aggregationPreservesPartitionKeys;
+    }
+
     @Override
     public String toString() {
         return "ProducerConfig{recordMaxBufferedTime=" + recordMaxBufferedTime
@@ -277,7 +329,11 @@ public final class ProducerConfig {
                 + ", shardRateLimitFactor=" + shardRateLimitFactor
                 + ", maxOutstandingRecords=" + maxOutstandingRecords
                 + ", maxOutstandingBytes=" + maxOutstandingBytes
-                + ", maxBlockTime=" + maxBlockTime + '}';
+                + ", maxBlockTime=" + maxBlockTime
+                + ", aggregationEnabled=" + aggregationEnabled
+                + ", aggregationMaxSize=" + aggregationMaxSize
+                + ", aggregationMaxCount=" + aggregationMaxCount
+                + ", aggregationPreservesPartitionKeys=" + aggregationPreservesPartitionKeys + '}';
     }
 
     /** Builder for {@link ProducerConfig}. Not thread-safe; every setter validates its argument. */
@@ -299,6 +355,10 @@ public final class ProducerConfig {
         private long maxOutstandingRecords = 200_000;
         private long maxOutstandingBytes = Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
         private Duration maxBlockTime = Duration.ofSeconds(10);
+        private boolean aggregationEnabled = true;
+        private int aggregationMaxSize = 50 * 1024;
+        private int aggregationMaxCount = 10_000;
+        private boolean aggregationPreservesPartitionKeys;
 
         private Builder() {
         }
@@ -321,6 +381,10 @@ public final class ProducerConfig {
             this.maxOutstandingRecords = c.maxOutstandingRecords;
             this.maxOutstandingBytes = c.maxOutstandingBytes;
             this.maxBlockTime = c.maxBlockTime;
+            this.aggregationEnabled = c.aggregationEnabled;
+            this.aggregationMaxSize = c.aggregationMaxSize;
+            this.aggregationMaxCount = c.aggregationMaxCount;
+            this.aggregationPreservesPartitionKeys = c.aggregationPreservesPartitionKeys;
         }
 
         /**
@@ -501,6 +565,44 @@ public final class ProducerConfig {
          */
         public Builder maxBlockTime(Duration value) {
             this.maxBlockTime = checkDuration("maxBlockTime", value, Duration.ZERO, Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * @param value whether small records are aggregated (KPL format)
+         * @return this builder
+         */
+        public Builder aggregationEnabled(boolean value) {
+            this.aggregationEnabled = value;
+            return this;
+        }
+
+        /**
+         * @param value largest aggregated record including its partition key, 64 B .. 1 MiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder aggregationMaxSize(int value) {
+            this.aggregationMaxSize = (int) checkRange("aggregationMaxSize", value, 64, DEFAULT_MAX_RECORD_SIZE);
+            return this;
+        }
+
+        /**
+         * @param value most user records per aggregate, 1 .. 1,000,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder aggregationMaxCount(int value) {
+            this.aggregationMaxCount = (int) checkRange("aggregationMaxCount", value, 1, 1_000_000);
+            return this;
+        }
+
+        /**
+         * @param value whether aggregates only hold records of one partition key, sent under that key
+         * @return this builder
+         */
+        public Builder aggregationPreservesPartitionKeys(boolean value) {
+            this.aggregationPreservesPartitionKeys = value;
             return this;
         }
 

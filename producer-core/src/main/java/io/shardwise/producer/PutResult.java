@@ -12,17 +12,33 @@ import java.util.Objects;
 public final class PutResult {
     private final String shardId;
     private final String sequenceNumber;
+    private final long subSequenceNumber;
+    private final boolean aggregated;
     private final List<Attempt> attempts;
 
     /**
      * @param shardId the shard Kinesis stored the record in
-     * @param sequenceNumber the record's sequence number in that shard
+     * @param sequenceNumber the sequence number of the Kinesis record that carried it
+     * @param subSequenceNumber its index within that Kinesis record when aggregated, else 0
+     * @param aggregated whether it travelled inside an aggregated Kinesis record
      * @param attempts every attempt, oldest first, the last one successful
      */
-    public PutResult(String shardId, String sequenceNumber, List<Attempt> attempts) {
+    public PutResult(String shardId, String sequenceNumber, long subSequenceNumber, boolean aggregated, List<Attempt> attempts) {
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         this.sequenceNumber = Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        this.subSequenceNumber = subSequenceNumber;
+        this.aggregated = aggregated;
         this.attempts = List.copyOf(attempts);
+    }
+
+    /** @return the user record's index inside its aggregated Kinesis record; 0 when not aggregated */
+    public long subSequenceNumber() {
+        return subSequenceNumber;
+    }
+
+    /** @return whether the user record travelled inside an aggregated Kinesis record */
+    public boolean isAggregated() {
+        return aggregated;
     }
 
     /** @return the id of the shard Kinesis stored the record in, e.g. {@code shardId-000000000003} */
@@ -30,7 +46,7 @@ public final class PutResult {
         return shardId;
     }
 
-    /** @return the sequence number Kinesis assigned */
+    /** @return the sequence number Kinesis assigned to the Kinesis record that carried the user record */
     public String sequenceNumber() {
         return sequenceNumber;
     }
@@ -43,6 +59,6 @@ public final class PutResult {
     @Override
     public String toString() {
         return "PutResult{shardId=" + shardId + ", sequenceNumber=" + sequenceNumber
-                + ", attempts=" + attempts.size() + '}';
+                + (aggregated ? ", subSequenceNumber=" + subSequenceNumber : "") + ", attempts=" + attempts.size() + '}';
     }
 }

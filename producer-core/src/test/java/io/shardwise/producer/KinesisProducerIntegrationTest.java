@@ -25,7 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.shardwise.producer.aggregation.DeaggregatedRecord;
+import io.shardwise.producer.aggregation.Deaggregator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -62,13 +66,19 @@ class KinesisProducerIntegrationTest {
         return KinesisProducer.builder().kinesisClient(client).streamName(stream).config(config).build();
     }
 
-    @Test
-    void tenThousandRecordsOverFourShardsAreAcknowledgedStoredOnThePredictedShardInPerKeyOrder() throws Exception {
+    /** Reads a shard back and deaggregates it, as a KCL consumer would. */
+    static List<DeaggregatedRecord> readUserRecords(String stream, String shardId, int expected) {
+        return Deaggregator.create().deaggregate(local.readShard(stream, shardId, expected));
+    }
+
+    @ParameterizedTest(name = "aggregation {0}")
+    @ValueSource(booleans = {true, false})
+    void tenThousandRecordsOverFourShardsAreAcknowledgedStoredOnThePredictedShardInPerKeyOrder(boolean aggregation) throws Exception {
         String stream = newStream(4);
         List<Shard> shards = local.listShards(stream);
         int n = 10_000;
         List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
-        try (KinesisProducer producer = producer(stream, ProducerConfig.defaults())) {
+        try (KinesisProducer producer = producer(stream, ProducerConfig.builder().aggregationEnabled(aggregation).build())) {
             for (int i = 0; i < n; i++) {
                 String key = "key-" + (i % 250);
                 futures.add(producer.addUserRecord(key, (key + "|" + i).getBytes(StandardCharsets.UTF_8)));
@@ -94,16 +104,21 @@ class KinesisProducerIntegrationTest {
         assertThat(ackedPerShard).hasSize(4);
 
         int readBack = 0;
+        int kinesisRecords = 0;
         for (Shard shard : shards) {
-            List<Record> records = local.readShard(stream, shard.shardId(), ackedPerShard.getOrDefault(shard.shardId(), 0));
+            List<Record> raw = local.readShard(stream, shard.shardId(), 0);
+            kinesisRecords += raw.size();
+            List<DeaggregatedRecord> records = Deaggregator.create().deaggregate(raw);
             Map<String, Integer> lastSeqPerKey = new HashMap<>();
-            for (Record rec : records) {
-                String[] parts = rec.data().asUtf8String().split("\\|");
+            for (DeaggregatedRecord rec : records) {
+                String[] parts = new String(rec.data(), StandardCharsets.UTF_8).split("\\|");
                 int seq = Integer.parseInt(parts[1]);
                 assertThat(rec.partitionKey()).isEqualTo(parts[0]);
                 PutResult result = resultBySeq.get(seq);
                 assertThat(result.shardId()).as("shard reported for record %d", seq).isEqualTo(shard.shardId());
-                assertThat(result.sequenceNumber()).isEqualTo(rec.sequenceNumber());
+                assertThat(result.sequenceNumber()).isEqualTo(rec.sequenceNumber().orElseThrow());
+                assertThat(result.subSequenceNumber()).isEqualTo(rec.subSequenceNumber());
+                assertThat(result.isAggregated()).isEqualTo(rec.aggregated());
                 Integer previous = lastSeqPerKey.put(parts[0], seq);
                 if (previous != null) {
                     assertThat(seq).as("order of key %s", parts[0]).isGreaterThan(previous);
@@ -112,6 +127,13 @@ class KinesisProducerIntegrationTest {
             }
         }
         assertThat(readBack).isEqualTo(n);
+        if (aggregation) {
+            assertThat(kinesisRecords).as("aggregated Kinesis records").isLessThan(n / 10);
+        } else {
+            assertThat(kinesisRecords).isEqualTo(n);
+        }
+        System.out.printf("aggregation %s: %d user records in %d Kinesis records (%.1f per record)%n",
+                aggregation, n, kinesisRecords, (double) n / kinesisRecords);
     }
 
     @Test
@@ -173,6 +195,7 @@ class KinesisProducerIntegrationTest {
             PutResult r = producer.addUserRecord(key, data).get(1, TimeUnit.MINUTES);
             List<Record> read = local.readShard(stream, r.shardId(), 1);
             assertThat(read).hasSize(1);
+            assertThat(r.isAggregated()).isFalse();
             assertThat(read.get(0).data().asByteArray()).isEqualTo(data);
             assertThat(read.get(0).partitionKey()).isEqualTo(key);
         }
@@ -205,7 +228,7 @@ class KinesisProducerIntegrationTest {
         }
         int total = 0;
         for (Shard s : local.listShards(stream)) {
-            total += local.readShard(stream, s.shardId(), 0).size();
+            total += readUserRecords(stream, s.shardId(), 0).size();
         }
         assertThat(total).isEqualTo(100);
     }

@@ -3,10 +3,13 @@ package io.shardwise.producer.examples;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.PutResult;
+import io.shardwise.producer.aggregation.DeaggregatedRecord;
+import io.shardwise.producer.aggregation.Deaggregator;
 import io.shardwise.producer.testkit.KinesisLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +23,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /**
  * The demo: starts kinesis-local (or uses {@code SHARDWISE_KINESIS_ENDPOINT}), creates a stream
  * with 4 shards, sends records through a {@link KinesisProducer} with a progress line, reads every
- * record back with GetRecords and prints what was sent, acknowledged and read back, per shard.
+ * record back with GetRecords (deaggregating, as a KCL consumer would) and prints what was sent,
+ * acknowledged and read back, per shard.
  *
  * <p>Arguments: {@code [records (default 100000)] [shards (default 4)]}. Exits non-zero if any
  * record was not acknowledged or not read back.
@@ -83,12 +87,15 @@ public final class DemoProducer {
         BitSet seen = new BitSet(total);
         long readBack = 0;
         long duplicates = 0;
+        long kinesisRecords = 0;
         Map<String, Long> readPerShard = new TreeMap<>();
+        Deaggregator deaggregator = Deaggregator.create();
         for (Shard shard : local.listShards(stream)) {
-            long expected = ackedPerShard.getOrDefault(shard.shardId(), new AtomicLong()).get();
+            List<Record> raw = local.readShard(stream, shard.shardId(), 1);
+            kinesisRecords += raw.size();
             long n = 0;
-            for (Record r : local.readShard(stream, shard.shardId(), (int) expected)) {
-                String s = r.data().asUtf8String();
+            for (DeaggregatedRecord r : deaggregator.deaggregate(raw)) {
+                String s = new String(r.data(), StandardCharsets.UTF_8);
                 int seq = Integer.parseInt(s.substring(s.indexOf(':') + 1, s.indexOf(',')));
                 if (seen.get(seq)) {
                     duplicates++;
@@ -106,6 +113,8 @@ public final class DemoProducer {
                     ackedPerShard.getOrDefault(e.getKey(), new AtomicLong()).get(), e.getValue());
         }
         int distinct = seen.cardinality();
+        System.out.printf("Kinesis records read: %d (%.1f user records per Kinesis record: KPL-format aggregation)%n",
+                kinesisRecords, (double) readBack / Math.max(1, kinesisRecords));
         System.out.printf("sent: %d  acknowledged: %d  read back: %d (distinct %d, duplicates %d)  records/s: %.0f%n",
                 total, acked.get(), readBack, distinct, duplicates, acked.get() / secs);
         boolean ok = acked.get() == total && distinct == total;

@@ -37,6 +37,11 @@ final class PendingRecord {
     String predictedShardId;
     /** The queue the record was last put in (sender thread only). */
     ShardQueue queue;
+    /** Where an aggregate carrying the record was stored while its shard is checked (see {@link #hold}). */
+    String heldShardId;
+    String heldSequenceNumber;
+    long heldSubSequenceNumber;
+    Attempt heldAttempt;
     /** When a retry may be sent (sender thread only). */
     long retryAtNanos;
 
@@ -77,6 +82,11 @@ final class PendingRecord {
 
     /** Completes the future with where the record landed; {@code lastAttempt} is the successful one. */
     boolean succeed(String shardId, String sequenceNumber, Attempt lastAttempt) {
+        return succeed(shardId, sequenceNumber, 0, false, lastAttempt);
+    }
+
+    /** As {@link #succeed(String, String, Attempt)}, for a record that travelled in an aggregate. */
+    boolean succeed(String shardId, String sequenceNumber, long subSequenceNumber, boolean aggregated, Attempt lastAttempt) {
         List<Attempt> previous = attempts;
         List<Attempt> all;
         if (previous.isEmpty()) {
@@ -85,11 +95,24 @@ final class PendingRecord {
             addAttempt(lastAttempt);
             all = attempts;
         }
-        if (future.complete(new PutResult(shardId, sequenceNumber, all))) {
+        if (future.complete(new PutResult(shardId, sequenceNumber, subSequenceNumber, aggregated, all))) {
             outstanding.completed(epoch, size, null);
             return true;
         }
         return false;
+    }
+
+    /** Remembers where the record's aggregate was stored, to complete it with that if the shard's range holds it. */
+    void hold(String shardId, String sequenceNumber, long subSequenceNumber, Attempt attempt) {
+        heldShardId = shardId;
+        heldSequenceNumber = sequenceNumber;
+        heldSubSequenceNumber = subSequenceNumber;
+        heldAttempt = attempt;
+    }
+
+    /** Completes the record with where its aggregate was stored (see {@link #hold}). */
+    boolean succeedAsHeld() {
+        return succeed(heldShardId, heldSequenceNumber, heldSubSequenceNumber, true, heldAttempt);
     }
 
     boolean fail(RecordFailedException error) {

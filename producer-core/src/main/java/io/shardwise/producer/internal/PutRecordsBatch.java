@@ -2,77 +2,163 @@ package io.shardwise.producer.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * The records of one PutRecords request, packed within the limits: at most {@code maxCount}
- * entries and at most {@code maxBytes} of data plus partition keys, except that a single record
- * larger than {@code maxBytes} may travel alone. Entry i of the request, and of its response, is
- * {@link #record(int) record(i)}.
+ * The entries of one PutRecords request, packed within the limits: at most {@code maxEntries}
+ * entries and at most {@code maxBytes} of data plus partition keys, except that a single entry
+ * larger than {@code maxBytes} may travel alone. An entry is one user record, or an aggregate of
+ * several user records of one shard (KPL format, partition key {@code "a"}, explicit hash key of its
+ * first user record). Entry i of the request, and of its response, carries the user records
+ * {@link #entryStart(int)} .. {@link #entryEnd(int)} - 1.
  *
  * <p>Built on the sender thread, then read by the response handler.
  */
 final class PutRecordsBatch {
+    /** Partition key of aggregated entries, as the KPL sends them. */
+    static final String AGGREGATE_PARTITION_KEY = "a";
+
     final StreamPipeline pipeline;
-    private final PendingRecord[] records;
+    private final int maxEntries;
     private final long maxBytes;
-    private int count;
+    private PendingRecord[] records = new PendingRecord[64];
+    private int recordCount;
+    private final int[] entryEnd;
+    private final byte[][] entryData;
+    private final String[] entryPartitionKey;
+    private final String[] entryHashKey;
+    private final boolean[] entryAggregated;
+    private int entryCount;
     private long bytes;
     /** Shard queues locked by this batch (preserved shard order); unlocked when it completes. */
     final List<ShardQueue> lockedQueues = new ArrayList<>(4);
     /** The stream's shard-map generation the batch was predicted with. */
     int mapGeneration;
     long sentNanos;
-    /** The SDK call carrying this batch, cancelled if the producer closes while it is in flight. */
-    java.util.concurrent.CompletableFuture<?> call;
     Instant sentAt;
+    /** The SDK call carrying this batch, cancelled if the producer closes while it is in flight. */
+    CompletableFuture<?> call;
 
-    PutRecordsBatch(StreamPipeline pipeline, int maxCount, long maxBytes) {
+    PutRecordsBatch(StreamPipeline pipeline, int maxEntries, long maxBytes) {
         this.pipeline = pipeline;
-        this.records = new PendingRecord[maxCount];
+        this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
+        this.entryEnd = new int[maxEntries];
+        this.entryData = new byte[maxEntries][];
+        this.entryPartitionKey = new String[maxEntries];
+        this.entryHashKey = new String[maxEntries];
+        this.entryAggregated = new boolean[maxEntries];
     }
 
-    /** @return whether {@code r} fits in this batch (not added when it does not) */
-    boolean fits(PendingRecord r) {
-        if (count == records.length) {
+    /** @return whether an entry of {@code size} bytes (data plus partition key) fits */
+    boolean fits(long size) {
+        if (entryCount == maxEntries) {
             return false;
         }
-        return count == 0 || bytes + r.size <= maxBytes;
+        return entryCount == 0 || bytes + size <= maxBytes;
+    }
+
+    /** @return whether the user record fits as a plain entry */
+    boolean fits(PendingRecord r) {
+        return fits(r.size);
+    }
+
+    /** @return room left in bytes (never negative) */
+    long bytesLeft() {
+        return Math.max(0, maxBytes - bytes);
     }
 
     boolean isFull() {
-        return count == records.length || bytes >= maxBytes;
+        return entryCount == maxEntries || bytes >= maxBytes;
     }
 
+    boolean isEmpty() {
+        return entryCount == 0;
+    }
+
+    /** Adds a user record as its own entry. */
     void add(PendingRecord r) {
-        records[count++] = r;
-        bytes += r.size;
+        addRecord(r);
+        closeEntry(r.data, r.partitionKey, r.explicitHashKey, false, r.size);
     }
 
-    int count() {
-        return count;
+    /**
+     * Adds an aggregated entry carrying {@code members} (in aggregate order).
+     *
+     * @param data the encoded aggregate
+     * @param partitionKey the entry's partition key ({@code "a"}, or the members' shared key)
+     * @param explicitHashKey the hash key that routes it to the members' shard, or {@code null}
+     * @param partitionKeyBytes UTF-8 length of {@code partitionKey}
+     */
+    void addAggregate(List<PendingRecord> members, byte[] data, String partitionKey, String explicitHashKey,
+                      int partitionKeyBytes) {
+        for (PendingRecord r : members) {
+            addRecord(r);
+        }
+        closeEntry(data, partitionKey, explicitHashKey, true, (long) data.length + partitionKeyBytes);
     }
 
+    private void addRecord(PendingRecord r) {
+        if (recordCount == records.length) {
+            records = Arrays.copyOf(records, records.length * 2);
+        }
+        records[recordCount++] = r;
+    }
+
+    private void closeEntry(byte[] data, String partitionKey, String hashKey, boolean aggregated, long size) {
+        entryEnd[entryCount] = recordCount;
+        entryData[entryCount] = data;
+        entryPartitionKey[entryCount] = partitionKey;
+        entryHashKey[entryCount] = hashKey;
+        entryAggregated[entryCount] = aggregated;
+        entryCount++;
+        bytes += size;
+    }
+
+    /** @return the number of request entries */
+    int entryCount() {
+        return entryCount;
+    }
+
+    /** @return the number of user records over all entries */
+    int recordCount() {
+        return recordCount;
+    }
+
+    /** @return request bytes: data plus partition keys */
     long bytes() {
         return bytes;
     }
 
+    /** @return user record {@code i} (0 .. recordCount-1) */
     PendingRecord record(int i) {
         return records[i];
     }
 
-    /** @return the request entries, in record order; payloads are wrapped, not copied */
+    int entryStart(int entry) {
+        return entry == 0 ? 0 : entryEnd[entry - 1];
+    }
+
+    int entryEnd(int entry) {
+        return entryEnd[entry];
+    }
+
+    boolean isAggregated(int entry) {
+        return entryAggregated[entry];
+    }
+
+    /** @return the request entries, in order; payloads are wrapped, not copied */
     List<PutRecordsRequestEntry> toEntries() {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            PendingRecord r = records[i];
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(entryCount);
+        for (int i = 0; i < entryCount; i++) {
             entries.add(PutRecordsRequestEntry.builder()
-                    .partitionKey(r.partitionKey)
-                    .explicitHashKey(r.explicitHashKey)
-                    .data(SdkBytes.fromByteArrayUnsafe(r.data))
+                    .partitionKey(entryPartitionKey[i])
+                    .explicitHashKey(entryHashKey[i])
+                    .data(SdkBytes.fromByteArrayUnsafe(entryData[i]))
                     .build());
         }
         return entries;

@@ -33,8 +33,13 @@ final class ResponseHandler {
      * @param retries records to send again once their back-off has passed
      * @param predictionMisses acknowledged records that landed on another shard than predicted
      * @param results per entry: {@link #OK}, {@link #THROTTLED} or {@link #FAILED} (feeds the shard rate limiters)
+     * @param heldForRefresh records of aggregates stored on another shard than predicted: settled
+     *     once the refreshed map tells whether that shard's range holds them
      */
-    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
+    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<PendingRecord> heldForRefresh) {
+        Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
+            this(retries, predictionMisses, results, List.of());
+        }
     }
 
     private final int maxAttempts;
@@ -52,37 +57,57 @@ final class ResponseHandler {
     Outcome handle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
         Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
         List<PendingRecord> retries = new ArrayList<>(0);
-        if (error == null && (response == null || response.records().size() != batch.count())) {
+        if (error == null && (response == null || response.records().size() != batch.entryCount())) {
             int got = response == null ? 0 : response.records().size();
-            error = new IllegalStateException("PutRecords answered " + got + " entries for " + batch.count() + " sent");
+            error = new IllegalStateException("PutRecords answered " + got + " entries for " + batch.entryCount() + " sent");
             ErrorClassifier.Classified c = new ErrorClassifier.Classified(ErrorClassifier.Kind.RETRYABLE, "MalformedResponse", error.getMessage());
             failAll(batch, c, error, took, nowNanos, retries);
-            return new Outcome(retries, 0, filled(batch.count(), FAILED));
+            return new Outcome(retries, 0, filled(batch.entryCount(), FAILED));
         }
         if (error != null) {
             ErrorClassifier.Classified c = ErrorClassifier.classify(error);
             failAll(batch, c, ErrorClassifier.unwrap(error), took, nowNanos, retries);
             boolean throttled = ErrorClassifier.isThrottling(c.code());
             if (throttled) {
-                counters.throttled.add(batch.count());
+                counters.throttled.add(batch.entryCount());
             }
-            return new Outcome(retries, 0, filled(batch.count(), throttled ? THROTTLED : FAILED));
+            return new Outcome(retries, 0, filled(batch.entryCount(), throttled ? THROTTLED : FAILED));
         }
         List<PutRecordsResultEntry> entries = response.records();
         byte[] results = new byte[entries.size()];
+        List<PendingRecord> held = null;
         Attempt ok = null;
         int misses = 0;
         int throttled = 0;
         for (int i = 0; i < entries.size(); i++) {
             PutRecordsResultEntry e = entries.get(i);
-            PendingRecord r = batch.record(i);
+            int from = batch.entryStart(i);
+            int to = batch.entryEnd(i);
+            boolean aggregated = batch.isAggregated(i);
             if (e.errorCode() == null) {
                 if (ok == null) {
                     ok = Attempt.succeeded(batch.sentAt, took);
                 }
-                r.succeed(e.shardId(), e.sequenceNumber(), ok);
-                if (r.predictedShardId != null && !r.predictedShardId.equals(e.shardId())) {
-                    misses++;
+                String predicted = batch.record(from).predictedShardId;
+                boolean miss = predicted != null && !predicted.equals(e.shardId());
+                if (miss) {
+                    misses += to - from;
+                }
+                if (miss && aggregated) {
+                    // Consumers that filter by hash range may drop those of its records the shard's range
+                    // does not hold: settle them against the refreshed map (see Sender#settleHeld).
+                    if (held == null) {
+                        held = new ArrayList<>();
+                    }
+                    for (int j = from; j < to; j++) {
+                        PendingRecord r = batch.record(j);
+                        r.hold(e.shardId(), e.sequenceNumber(), j - from, ok);
+                        held.add(r);
+                    }
+                    continue;
+                }
+                for (int j = from; j < to; j++) {
+                    batch.record(j).succeed(e.shardId(), e.sequenceNumber(), aggregated ? j - from : 0, aggregated, ok);
                 }
             } else {
                 if (ErrorClassifier.isThrottling(e.errorCode())) {
@@ -92,9 +117,12 @@ final class ResponseHandler {
                     results[i] = FAILED;
                 }
                 Attempt failed = Attempt.failed(batch.sentAt, took, e.errorCode(), e.errorMessage());
-                r.addAttempt(failed);
                 ErrorClassifier.Classified c = ErrorClassifier.classifyCode(e.errorCode(), e.errorMessage());
-                settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries);
+                for (int j = from; j < to; j++) {
+                    PendingRecord r = batch.record(j);
+                    r.addAttempt(failed);
+                    settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries);
+                }
             }
         }
         if (misses > 0) {
@@ -103,7 +131,32 @@ final class ResponseHandler {
         if (throttled > 0) {
             counters.throttled.add(throttled);
         }
-        return new Outcome(retries, misses, results);
+        return new Outcome(retries, misses, results, held == null ? List.of() : held);
+    }
+
+    /**
+     * An aggregate carrying {@code r} was stored on another shard than predicted and the refreshed
+     * map says that shard's range does not hold {@code r}: record that attempt and schedule a resend
+     * (or fail the record if its limits are spent).
+     *
+     * @return whether the record should be re-sent
+     */
+    boolean resendHeld(PendingRecord r, String stream, long nowNanos) {
+        Attempt a = Attempt.failed(r.heldAttempt.startedAt(), r.heldAttempt.duration(), "AggregateOnUnexpectedShard",
+                "its aggregate was stored on " + r.heldShardId + " (sequence number " + r.heldSequenceNumber
+                        + "), whose hash-key range does not hold the record: consumers that filter by range drop it there; re-sent");
+        r.addAttempt(a);
+        counters.retried.increment();
+        if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
+            r.fail(new RetriesExhaustedException("Record for stream '" + stream + "' failed on all " + r.attemptCount()
+                    + " attempts allowed by maxAttempts; last error AggregateOnUnexpectedShard", r.attempts(), null));
+            return false;
+        }
+        if (nowNanos - r.deadlineNanos >= 0) {
+            r.fail(expired(r, stream));
+            return false;
+        }
+        return true;
     }
 
     private static byte[] filled(int n, byte value) {
@@ -115,7 +168,7 @@ final class ResponseHandler {
     private void failAll(PutRecordsBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
                          long nowNanos, List<PendingRecord> retries) {
         Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message());
-        for (int i = 0; i < batch.count(); i++) {
+        for (int i = 0; i < batch.recordCount(); i++) {
             PendingRecord r = batch.record(i);
             r.addAttempt(attempt);
             settleFailed(r, c, cause, batch.pipeline.stream, nowNanos, retries);

@@ -64,6 +64,7 @@ final class Sender implements Runnable {
     private final long sweepIntervalNanos;
     private final double shardRecordsPerSecond;
     private final double shardBytesPerSecond;
+    private final StreamPipeline.Aggregation aggregation;
 
     private final ConcurrentLinkedQueue<PendingRecord> inbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboundCount = new AtomicInteger();
@@ -96,6 +97,10 @@ final class Sender implements Runnable {
         double factor = config.shardRateLimiting() ? config.shardRateLimitFactor() : 0;
         this.shardRecordsPerSecond = 1000.0 * factor;
         this.shardBytesPerSecond = 1024.0 * 1024.0 * factor;
+        this.aggregation = config.aggregationEnabled()
+                ? new StreamPipeline.Aggregation(config.aggregationMaxSize(), config.aggregationMaxCount(),
+                        config.aggregationPreservesPartitionKeys())
+                : null;
         this.flushMark = new AtomicLong(time.nanoTime() - Long.MAX_VALUE / 2);
         this.nextSweepNanos = time.nanoTime() + sweepIntervalNanos;
     }
@@ -204,7 +209,7 @@ final class Sender implements Runnable {
             }
         }
         for (PutRecordsBatch b : inFlight) {
-            for (int i = 0; i < b.count(); i++) {
+            for (int i = 0; i < b.recordCount(); i++) {
                 if (b.record(i).addedNanos - oldest < 0 && !b.record(i).isDone()) {
                     oldest = b.record(i).addedNanos;
                 }
@@ -254,7 +259,7 @@ final class Sender implements Runnable {
     private StreamPipeline pipeline(String stream) {
         StreamPipeline p = pipelines.get(stream);
         if (p == null) {
-            p = new StreamPipeline(stream, shardRecordsPerSecond, shardBytesPerSecond);
+            p = new StreamPipeline(stream, shardRecordsPerSecond, shardBytesPerSecond, aggregation);
             pipelines.put(stream, p);
         }
         return p;
@@ -304,7 +309,7 @@ final class Sender implements Runnable {
                     break; // a completing request wakes us
                 }
                 PutRecordsBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire);
-                if (batch.count() == 0) {
+                if (batch.isEmpty()) {
                     // Everything due had expired, or a limiter refused the head: look again shortly.
                     next = Math.min(next, now + 1_000_000L);
                     break;
@@ -346,6 +351,10 @@ final class Sender implements Runnable {
         retries.addAll(outcome.retries());
         feedLimiters(batch, outcome.results());
         StreamPipeline p = batch.pipeline;
+        if (!outcome.heldForRefresh().isEmpty()) {
+            p.heldForRefresh.addAll(outcome.heldForRefresh());
+            p.refreshWanted = true;
+        }
         if (outcome.predictionMisses() > 0) {
             log.debug("{} records of stream {} landed on a shard other than predicted", outcome.predictionMisses(), p.stream);
             if (batch.mapGeneration == p.mapGeneration && p.lastMissGeneration != p.mapGeneration && p.map() != null) {
@@ -364,24 +373,24 @@ final class Sender implements Runnable {
             if (!p.predictionOff) {
                 p.refreshWanted = true;
             }
-        } else if (batch.mapGeneration == p.mapGeneration && outcome.retries().size() < batch.count()) {
+        } else if (batch.mapGeneration == p.mapGeneration && outcome.retries().size() < batch.recordCount()) {
             p.missStreak = 0;
         }
     }
 
-    /** Tells each shard's limiter how its entries fared; a batch's records of one queue are contiguous. */
+    /** Tells each shard's limiter how its entries fared; a batch's entries of one queue are contiguous. */
     private void feedLimiters(PutRecordsBatch batch, byte[] results) {
         long now = time.nanoTime();
         ShardQueue q = null;
         int ok = 0;
         int throttled = 0;
-        for (int i = 0; i < batch.count(); i++) {
-            ShardQueue rq = batch.record(i).queue;
-            if (rq != q) {
+        for (int i = 0; i < batch.entryCount(); i++) {
+            ShardQueue eq = batch.record(batch.entryStart(i)).queue;
+            if (eq != q) {
                 if (q != null && q.limiter != null) {
                     q.limiter.onResult(ok, throttled, now);
                 }
-                q = rq;
+                q = eq;
                 ok = 0;
                 throttled = 0;
             }
@@ -393,6 +402,32 @@ final class Sender implements Runnable {
         }
         if (q != null && q.limiter != null) {
             q.limiter.onResult(ok, throttled, now);
+        }
+    }
+
+    /**
+     * Settles records of aggregates that were stored on an unexpected shard, against the stream's
+     * current map: those the storing shard's range holds are complete (consumers keep them there),
+     * the others are sent again.
+     */
+    private void settleHeld(StreamPipeline p, boolean mapIsFresh) {
+        if (p.heldForRefresh.isEmpty()) {
+            return;
+        }
+        long now = time.nanoTime();
+        List<PendingRecord> held = new ArrayList<>(p.heldForRefresh);
+        p.heldForRefresh.clear();
+        ShardMap map = p.map();
+        for (PendingRecord r : held) {
+            if (r.isDone()) {
+                continue;
+            }
+            int idx = mapIsFresh && map != null ? map.indexOf(r.hashHigh, r.hashLow) : ShardMap.NOT_COVERED;
+            if (idx != ShardMap.NOT_COVERED && map.shardId(idx).equals(r.heldShardId)) {
+                r.succeedAsHeld();
+            } else if (responseHandler.resendHeld(r, p.stream, now)) {
+                p.requeueFirst(r);
+            }
         }
     }
 
@@ -418,9 +453,11 @@ final class Sender implements Runnable {
             p.installMap(map);
             p.loadFailures = 0;
             counters.mapRefreshes.increment();
+            settleHeld(p, true);
             log.debug("Shard map of stream {} loaded: {} open shards", p.stream, map.size());
             return;
         }
+        settleHeld(p, false);
         ErrorClassifier.Classified c = ErrorClassifier.classify(error);
         Throwable cause = ErrorClassifier.unwrap(error);
         switch (c.kind()) {
@@ -466,7 +503,7 @@ final class Sender implements Runnable {
         runEvents();
         drainInbound();
         for (StreamPipeline p : pipelines.values()) {
-            p.drainQueues(left::add);
+            p.drainAll(left::add);
         }
         left.addAll(retries);
         retries.clear();
@@ -478,7 +515,7 @@ final class Sender implements Runnable {
             if (b.call != null) {
                 b.call.cancel(true); // frees the connection; the records are failed below
             }
-            for (int i = 0; i < b.count(); i++) {
+            for (int i = 0; i < b.recordCount(); i++) {
                 PendingRecord r = b.record(i);
                 failed(r, new ProducerClosedException("Producer closed while the request carrying the record for stream '"
                         + r.stream + "' was in flight; Kinesis may still have written it", r.attempts(), null));

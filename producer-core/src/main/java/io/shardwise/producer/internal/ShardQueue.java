@@ -18,13 +18,17 @@ final class ShardQueue {
     /** Paces this shard; {@code null} when rate limiting is off or the shard is unknown. */
     final ShardRateLimiter limiter;
 
+    /** Whether its records are aggregated (then the limiter's record count hardly binds: bytes do). */
+    final boolean aggregating;
+
     ShardQueue(String shardId) {
-        this(shardId, null);
+        this(shardId, null, false);
     }
 
-    ShardQueue(String shardId, ShardRateLimiter limiter) {
+    ShardQueue(String shardId, ShardRateLimiter limiter, boolean aggregating) {
         this.shardId = shardId;
         this.limiter = limiter;
+        this.aggregating = aggregating;
     }
 
     /**
@@ -40,7 +44,7 @@ final class ShardQueue {
         }
         double avg = (double) bytes / n;
         int chunk = chunk(n, avg);
-        int affordable = limiter.affordable(avg, now);
+        int affordable = limiter.affordable(avg, now, aggregating);
         return affordable >= chunk ? Math.min(n, affordable) : 0;
     }
 
@@ -48,11 +52,11 @@ final class ShardQueue {
     long sendableAt(long now) {
         int n = records.size();
         double avg = (double) bytes / n;
-        return limiter.availableAt(chunk(n, avg), avg, now);
+        return limiter.availableAt(chunk(n, avg), avg, now, aggregating);
     }
 
     private int chunk(int n, double avg) {
-        int byRecords = (int) (limiter.recordsPerSecond() / 10);
+        int byRecords = aggregating ? Integer.MAX_VALUE : (int) (limiter.recordsPerSecond() / 10);
         int byBytes = (int) (limiter.bytesPerSecond() / 10 / Math.max(1.0, avg));
         return Math.max(1, Math.min(n, Math.min(byRecords, byBytes)));
     }

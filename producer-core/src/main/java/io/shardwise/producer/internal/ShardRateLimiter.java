@@ -63,17 +63,34 @@ final class ShardRateLimiter {
         return true;
     }
 
-    /** @return how many records of {@code avgBytes} the buckets can pay for now */
-    int affordable(double avgBytes, long now) {
+    /**
+     * @param aggregated whether the records travel aggregated (many user records per Kinesis record:
+     *     then only the byte bucket and one record token count)
+     * @return how many user records of {@code avgBytes} the buckets can pay for now
+     */
+    int affordable(double avgBytes, long now, boolean aggregated) {
         refill(now);
         double byBytes = byteTokens >= maxBytesPerSecond ? Math.max(1, byteTokens / Math.max(1.0, avgBytes)) : byteTokens / Math.max(1.0, avgBytes);
+        if (aggregated) {
+            return recordTokens >= 1.0 ? (int) Math.max(0, byBytes) : 0;
+        }
         return (int) Math.max(0, Math.min(recordTokens, byBytes));
+    }
+
+    /** @return how many records of {@code avgBytes} the buckets can pay for now (not aggregated) */
+    int affordable(double avgBytes, long now) {
+        return affordable(avgBytes, now, false);
     }
 
     /** @return when {@code records} records of {@code avgBytes} can be taken ({@code now} if they can be now) */
     long availableAt(int records, double avgBytes, long now) {
+        return availableAt(records, avgBytes, now, false);
+    }
+
+    /** @return when {@code records} user records of {@code avgBytes} can be taken, aggregated or not */
+    long availableAt(int records, double avgBytes, long now, boolean aggregated) {
         refill(now);
-        double needRecords = Math.max(0, records - recordTokens);
+        double needRecords = Math.max(0, (aggregated ? 1 : records) - recordTokens);
         double needBytes = Math.max(0, Math.min(records * avgBytes, maxBytesPerSecond) - byteTokens);
         double seconds = Math.max(needRecords / (maxRecordsPerSecond * fraction), needBytes / (maxBytesPerSecond * fraction));
         return seconds <= 0 ? now : now + Math.max(1_000_000L, (long) Math.ceil(seconds * 1e9));

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import io.shardwise.producer.aggregation.AggregatedRecordFormat;
+import io.shardwise.producer.aggregation.RecordAggregator;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +28,8 @@ final class StreamPipeline {
     private final Map<String, ShardQueue> queuesByShardId = new HashMap<>();
     private final ShardQueue uncovered = new ShardQueue(null);
     private final ArrayDeque<PendingRecord> awaitingMap = new ArrayDeque<>();
+    /** Records of aggregates stored on an unexpected shard, settled when the next map arrives. */
+    final List<PendingRecord> heldForRefresh = new ArrayList<>();
     private int cursor;
 
     // Prediction health: records that keep landing elsewhere right after a fresh map.
@@ -47,21 +51,47 @@ final class StreamPipeline {
     /** For the limiters' clocks; set by the sender before it installs a map. */
     long nowNanos;
 
-    /** A pipeline without per-shard rate limiting. */
+    /**
+     * How to aggregate: limits of one aggregated Kinesis record (its partition key included) and
+     * whether aggregates keep their records' partition key.
+     *
+     * @param maxSize largest aggregate, partition key included
+     * @param maxCount most user records per aggregate
+     * @param preserveKeys aggregate only records sharing partition key and explicit hash key, sent under that key
+     */
+    record Aggregation(int maxSize, int maxCount, boolean preserveKeys) {
+    }
+
+    private final Aggregation aggregation;
+    private final RecordAggregator aggregator;
+    private final List<PendingRecord> members = new ArrayList<>();
+
+    /** A pipeline without per-shard rate limiting or aggregation. */
     StreamPipeline(String stream) {
-        this(stream, 0, 0);
+        this(stream, 0, 0, null);
     }
 
     StreamPipeline(String stream, double shardRecordsPerSecond, double shardBytesPerSecond) {
+        this(stream, shardRecordsPerSecond, shardBytesPerSecond, null);
+    }
+
+    /**
+     * @param shardRecordsPerSecond per-shard records/s ceiling; 0 turns rate limiting off
+     * @param shardBytesPerSecond per-shard bytes/s ceiling
+     * @param aggregation how to aggregate, or {@code null} to send every user record as its own Kinesis record
+     */
+    StreamPipeline(String stream, double shardRecordsPerSecond, double shardBytesPerSecond, Aggregation aggregation) {
         this.stream = stream;
         this.shardRecordsPerSecond = shardRecordsPerSecond;
         this.shardBytesPerSecond = shardBytesPerSecond;
+        this.aggregation = aggregation;
+        this.aggregator = aggregation == null ? null : new RecordAggregator(aggregation.maxSize(), aggregation.maxCount());
     }
 
     private ShardQueue newQueue(String shardId) {
         ShardRateLimiter limiter = shardRecordsPerSecond > 0
                 ? new ShardRateLimiter(shardRecordsPerSecond, shardBytesPerSecond, nowNanos) : null;
-        return new ShardQueue(shardId, limiter);
+        return new ShardQueue(shardId, limiter, aggregation != null);
     }
 
     ShardMap map() {
@@ -155,6 +185,13 @@ final class StreamPipeline {
         }
         drain(uncovered, sink);
         drainAwaitingMap(sink);
+    }
+
+    /** As {@link #drainQueues}, and the records held for a map refresh too (for close). */
+    void drainAll(Consumer<PendingRecord> sink) {
+        drainQueues(sink);
+        heldForRefresh.forEach(sink);
+        heldForRefresh.clear();
     }
 
     void drainAwaitingMap(Consumer<PendingRecord> sink) {
@@ -265,9 +302,10 @@ final class StreamPipeline {
 
     /**
      * Packs the next request: visits the shard queues round-robin from a rotating start, taking
-     * each queue's records oldest first while they fit; records past their deadline go to
-     * {@code expired} instead. With {@code respectLocks}, locked queues are skipped and every
-     * queue the batch takes from is locked by it.
+     * each queue's records oldest first while they fit (and its rate limiter pays for them); with
+     * aggregation, consecutive records of a shard queue are packed into aggregated entries. Records
+     * past their deadline go to {@code expired} instead. With {@code respectLocks}, locked queues are
+     * skipped and every queue the batch takes from is locked by it.
      */
     PutRecordsBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired) {
         PutRecordsBatch batch = new PutRecordsBatch(this, maxCount, maxBytes);
@@ -280,16 +318,19 @@ final class StreamPipeline {
                 continue;
             }
             boolean took = false;
-            while (!q.isEmpty()) {
+            while (!q.isEmpty() && !batch.isFull()) {
                 PendingRecord r = q.peek();
                 if (now - r.deadlineNanos >= 0 || r.isDone()) {
                     expired.accept(q.poll());
                     continue;
                 }
-                if (!batch.fits(r) || (q.limiter != null && !q.limiter.tryAcquire(r.size, now))) {
+                // Records of unknown shards are never aggregated: they might belong to different shards.
+                int added = aggregator != null && q.shardId != null
+                        ? takeAggregate(q, batch, now, expired)
+                        : takePlain(q, batch, now);
+                if (added == 0) {
                     break;
                 }
-                batch.add(q.poll());
                 took = true;
             }
             if (took && respectLocks) {
@@ -299,5 +340,101 @@ final class StreamPipeline {
         }
         cursor = (cursor + 1) % n;
         return batch;
+    }
+
+    private static int takePlain(ShardQueue q, PutRecordsBatch batch, long now) {
+        PendingRecord r = q.peek();
+        if (!batch.fits(r) || (q.limiter != null && !q.limiter.tryAcquire(r.size, now))) {
+            return 0;
+        }
+        batch.add(q.poll());
+        return 1;
+    }
+
+    /**
+     * Takes the next entry of queue {@code q}: an aggregate of its leading records (in
+     * key-preserving mode, of the leading records sharing the head's keys), or the head alone as a
+     * plain record when nothing else joins it.
+     *
+     * @return user records added to the batch; 0 when the entry does not fit or the limiter refuses it
+     */
+    private int takeAggregate(ShardQueue q, PutRecordsBatch batch, long now, Consumer<PendingRecord> expired) {
+        PendingRecord head = q.peek();
+        boolean preserve = aggregation.preserveKeys();
+        String entryKey = preserve ? head.partitionKey : PutRecordsBatch.AGGREGATE_PARTITION_KEY;
+        int entryKeyBytes = preserve ? head.size - head.data.length : PutRecordsBatch.AGGREGATE_PARTITION_KEY.length();
+        long limit = Math.min(aggregation.maxSize(), batch.isEmpty() ? Long.MAX_VALUE : batch.bytesLeft()) - entryKeyBytes;
+        aggregator.clear();
+        members.clear();
+        if (limit > AggregatedRecordFormat.OVERHEAD_BYTES) {
+            if (preserve) {
+                collectSameKey(q, head, limit, now, expired);
+            } else {
+                collectLeading(q, limit, now, expired);
+            }
+        }
+        if (members.size() <= 1) {
+            // Alone it goes out as the plain record (an aggregate of one is sent as the record itself).
+            for (PendingRecord r : members) {
+                q.addFirst(r);
+            }
+            members.clear();
+            return q.isEmpty() ? 0 : takePlain(q, batch, now);
+        }
+        byte[] data = aggregator.toBytes();
+        if (q.limiter != null && !q.limiter.tryAcquire(data.length + entryKeyBytes, now)) {
+            for (int i = members.size() - 1; i >= 0; i--) {
+                q.addFirst(members.get(i));
+            }
+            members.clear();
+            return 0;
+        }
+        PendingRecord first = members.get(0);
+        String hashKey = preserve ? first.explicitHashKey
+                : first.explicitHashKey != null ? first.explicitHashKey : HashKeys.toDecimal(first.hashHigh, first.hashLow);
+        batch.addAggregate(members, data, entryKey, hashKey, entryKeyBytes);
+        int added = members.size();
+        members.clear();
+        return added;
+    }
+
+    private void collectLeading(ShardQueue q, long limit, long now, Consumer<PendingRecord> expired) {
+        while (!q.isEmpty() && aggregator.count() < aggregation.maxCount()) {
+            PendingRecord r = q.peek();
+            if (now - r.deadlineNanos >= 0 || r.isDone()) {
+                expired.accept(q.poll());
+                continue;
+            }
+            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data.length) > limit
+                    || !aggregator.tryAdd(r.partitionKey, r.explicitHashKey, r.data)) {
+                break;
+            }
+            members.add(q.poll());
+        }
+    }
+
+    /** Key-preserving mode: takes, in order, the records sharing the head's partition and explicit hash keys. */
+    private void collectSameKey(ShardQueue q, PendingRecord head, long limit, long now, Consumer<PendingRecord> expired) {
+        int scanned = 0;
+        for (Iterator<PendingRecord> it = q.records.iterator(); it.hasNext() && scanned < 10_000
+                && aggregator.count() < aggregation.maxCount(); scanned++) {
+            PendingRecord r = it.next();
+            if (!r.partitionKey.equals(head.partitionKey) || !java.util.Objects.equals(r.explicitHashKey, head.explicitHashKey)) {
+                continue;
+            }
+            if (now - r.deadlineNanos >= 0 || r.isDone()) {
+                it.remove();
+                q.bytes -= r.size;
+                expired.accept(r);
+                continue;
+            }
+            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data.length) > limit
+                    || !aggregator.tryAdd(r.partitionKey, r.explicitHashKey, r.data)) {
+                break;
+            }
+            it.remove();
+            q.bytes -= r.size;
+            members.add(r);
+        }
     }
 }

@@ -91,7 +91,7 @@ class PackingTest {
 
     private static List<PendingRecord> records(PutRecordsBatch b) {
         List<PendingRecord> out = new ArrayList<>();
-        for (int i = 0; i < b.count(); i++) {
+        for (int i = 0; i < b.entryCount(); i++) {
             out.add(b.record(i));
         }
         return out;
@@ -121,15 +121,15 @@ class PackingTest {
             p.enqueue(r);
         }
         PutRecordsBatch first = assemble(p);
-        assertThat(first.count()).isEqualTo(500);
+        assertThat(first.entryCount()).isEqualTo(500);
         assertThat(first.bytes()).isEqualTo(500);
         assertThat(first.isFull()).isTrue();
         PutRecordsBatch second = assemble(p);
-        assertThat(second.count()).isEqualTo(1);
+        assertThat(second.entryCount()).isEqualTo(1);
         List<PendingRecord> seen = new ArrayList<>(records(first));
         seen.addAll(records(second));
         assertThat(seen).containsExactlyInAnyOrderElementsOf(all);
-        assertThat(assemble(p).count()).isZero();
+        assertThat(assemble(p).entryCount()).isZero();
         assertThat(expired).isEmpty();
     }
 
@@ -161,7 +161,7 @@ class PackingTest {
         PendingRecord extra = rec(3, 1);
         p.enqueue(extra);
         PutRecordsBatch first = assemble(p);
-        assertThat(first.count()).isEqualTo(5);
+        assertThat(first.entryCount()).isEqualTo(5);
         assertThat(first.bytes()).isEqualTo(5L * MIB);
         assertThat(records(first)).containsExactlyInAnyOrderElementsOf(all);
         assertThat(first.isFull()).isTrue();
@@ -199,7 +199,7 @@ class PackingTest {
         all.add(light(3, 1));
         all.forEach(p::enqueue);
         PutRecordsBatch first = assemble(p);
-        assertThat(first.count()).isEqualTo(500);
+        assertThat(first.entryCount()).isEqualTo(500);
         assertThat(first.bytes()).isEqualTo(MAX_BYTES);
         assertThat(records(first)).containsExactlyInAnyOrderElementsOf(all.subList(0, 500));
         assertThat(records(assemble(p))).containsExactly(all.get(500));
@@ -214,7 +214,7 @@ class PackingTest {
         assertThat(records(b)).containsExactly(r);
         assertThat(b.bytes()).isEqualTo(MIB);
         assertThat(b.isFull()).isFalse();
-        assertThat(assemble(p).count()).isZero();
+        assertThat(assemble(p).entryCount()).isZero();
     }
 
     @Test
@@ -232,9 +232,9 @@ class PackingTest {
         List<List<PendingRecord>> batches = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             PutRecordsBatch b = p.assemble(MAX_COUNT, maxBytes, false, NOW, expired::add);
-            if (b.count() > 0) {
+            if (b.entryCount() > 0) {
                 batches.add(records(b));
-                assertThat(b.bytes() <= maxBytes || b.count() == 1).as("batch %s", batches.size()).isTrue();
+                assertThat(b.bytes() <= maxBytes || b.entryCount() == 1).as("batch %s", batches.size()).isTrue();
             }
         }
         List<PendingRecord> withBig = batches.stream().filter(l -> l.contains(big)).findFirst().orElseThrow();
@@ -475,7 +475,7 @@ class PackingTest {
             byShard.add(l);
         }
         PutRecordsBatch first = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
-        assertThat(first.count()).isEqualTo(3);
+        assertThat(first.entryCount()).isEqualTo(3);
         assertThat(first.lockedQueues).isNotEmpty().allMatch(q -> q.locked);
         Set<String> lockedIds = new java.util.HashSet<>();
         first.lockedQueues.forEach(q -> lockedIds.add(q.shardId));
@@ -488,18 +488,18 @@ class PackingTest {
             assertThat(lockedIds).as("a locked shard must not appear in a second concurrent batch").doesNotContain(r.predictedShardId);
         }
         second.lockedQueues.forEach(q -> lockedIds.add(q.shardId));
-        assertThat(second.count()).isPositive();
+        assertThat(second.entryCount()).isPositive();
 
         // every shard with records left is locked now: nothing sendable
         assertThat(p.readyAt(NOW, 0, NOW, 3, MAX_BYTES, true)).isEqualTo(Long.MAX_VALUE);
-        assertThat(p.assemble(3, MAX_BYTES, true, NOW, expired::add).count()).isZero();
+        assertThat(p.assemble(3, MAX_BYTES, true, NOW, expired::add).entryCount()).isZero();
         // ignoring locks, the rest is there
         assertThat(p.readyAt(NOW, 0, NOW, 3, MAX_BYTES, false)).isEqualTo(NOW);
 
         // first batch completes: unlock its queues; the remaining records of those shards come next, in order
         first.lockedQueues.forEach(q -> q.locked = false);
         PutRecordsBatch third = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
-        assertThat(third.count()).isPositive();
+        assertThat(third.entryCount()).isPositive();
         Set<String> firstIds = new java.util.HashSet<>();
         first.lockedQueues.forEach(q -> firstIds.add(q.shardId));
         for (PendingRecord r : records(third)) {
@@ -522,10 +522,10 @@ class PackingTest {
             p.enqueue(rec(0, 10));
         }
         PutRecordsBatch first = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
-        assertThat(first.count()).isEqualTo(2);
+        assertThat(first.entryCount()).isEqualTo(2);
         assertThat(first.lockedQueues).isEmpty();
         PutRecordsBatch second = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
-        assertThat(second.count()).isEqualTo(2);
+        assertThat(second.entryCount()).isEqualTo(2);
     }
 
     @Test
@@ -533,7 +533,7 @@ class PackingTest {
         StreamPipeline p = pipeline();
         p.enqueue(rec(0, 10, NOW, FAR));
         PutRecordsBatch b = p.assemble(MAX_COUNT, MAX_BYTES, true, NOW, expired::add);
-        assertThat(b.count()).isEqualTo(1);
+        assertThat(b.entryCount()).isEqualTo(1);
         p.enqueue(rec(0, 10, NOW + 1, FAR));
         p.enqueue(rec(1, 10, NOW + 7, FAR));
         // shard 0 locked: only shard 1's record counts
@@ -613,7 +613,7 @@ class PackingTest {
         p.installMap(fourEqualShards());
         List<PendingRecord> sent = new ArrayList<>();
         PutRecordsBatch b;
-        while ((b = assemble(p)).count() > 0) {
+        while ((b = assemble(p)).entryCount() > 0) {
             sent.addAll(records(b));
         }
         assertThat(sent).containsExactlyInAnyOrderElementsOf(all);
