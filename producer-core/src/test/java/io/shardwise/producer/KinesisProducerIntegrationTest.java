@@ -73,10 +73,10 @@ class KinesisProducerIntegrationTest {
 
     @ParameterizedTest(name = "aggregation {0}")
     @ValueSource(booleans = {true, false})
-    void tenThousandRecordsOverFourShardsAreAcknowledgedStoredOnThePredictedShardInPerKeyOrder(boolean aggregation) throws Exception {
+    void recordsOverFourShardsAreAcknowledgedStoredOnThePredictedShardInPerKeyOrder(boolean aggregation) throws Exception {
         String stream = newStream(4);
         List<Shard> shards = local.listShards(stream);
-        int n = 10_000;
+        int n = aggregation ? 100_000 : 10_000;
         List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
         try (KinesisProducer producer = producer(stream, ProducerConfig.builder().aggregationEnabled(aggregation).build())) {
             for (int i = 0; i < n; i++) {
@@ -134,6 +134,42 @@ class KinesisProducerIntegrationTest {
         }
         System.out.printf("aggregation %s: %d user records in %d Kinesis records (%.1f per record)%n",
                 aggregation, n, kinesisRecords, (double) n / kinesisRecords);
+    }
+
+    @Test
+    void keyPreservingAggregationSendsEachAggregateUnderItsRecordsRealKey() throws Exception {
+        String stream = newStream(2);
+        int n = 3_000;
+        List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
+        try (KinesisProducer producer = producer(stream, ProducerConfig.builder().aggregationPreservesPartitionKeys(true).build())) {
+            for (int i = 0; i < n; i++) {
+                String key = "device-" + (i % 7);
+                futures.add(producer.addUserRecord(key, (key + "|" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush().get(2, TimeUnit.MINUTES);
+        }
+        int userRecords = 0;
+        int kinesisRecords = 0;
+        for (Shard shard : local.listShards(stream)) {
+            Map<String, Integer> lastSeqPerKey = new HashMap<>();
+            for (Record raw : local.readShard(stream, shard.shardId(), 0)) {
+                kinesisRecords++;
+                for (DeaggregatedRecord r : Deaggregator.create().deaggregate(List.of(raw))) {
+                    String[] parts = new String(r.data(), StandardCharsets.UTF_8).split("\\|");
+                    assertThat(raw.partitionKey()).as("Kinesis record key").isEqualTo(parts[0]).isEqualTo(r.partitionKey());
+                    int seq = Integer.parseInt(parts[1]);
+                    Integer previous = lastSeqPerKey.put(parts[0], seq);
+                    if (previous != null) {
+                        assertThat(seq).isGreaterThan(previous);
+                    }
+                    assertThat(futures.get(seq).get().shardId()).isEqualTo(shard.shardId());
+                    userRecords++;
+                }
+            }
+        }
+        assertThat(userRecords).isEqualTo(n);
+        assertThat(kinesisRecords).isLessThan(n / 10);
+        System.out.printf("key-preserving aggregation: %d user records in %d Kinesis records%n", n, kinesisRecords);
     }
 
     @Test
