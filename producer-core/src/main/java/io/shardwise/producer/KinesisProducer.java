@@ -113,6 +113,17 @@ public final class KinesisProducer implements AutoCloseable {
         return pipeline.stats().outstandingRecords();
     }
 
+    /**
+     * Registers an observer of the pipeline (for metrics: see {@code shardwise-producer-metrics}).
+     * Without observers nothing is called.
+     *
+     * @param observer the observer; fast, thread-safe, never blocking or throwing
+     * @return a handle whose {@code close()} unregisters it
+     */
+    public AutoCloseable addObserver(ProducerObserver observer) {
+        return pipeline.addObserver(observer);
+    }
+
     /** @return a snapshot of this producer's counters */
     public ProducerStats stats() {
         return pipeline.stats();

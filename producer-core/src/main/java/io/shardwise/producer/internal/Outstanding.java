@@ -35,6 +35,8 @@ final class Outstanding {
     private final Condition roomFreed = roomLock.newCondition();
     private final AtomicInteger waiters = new AtomicInteger();
     private volatile Epoch current = new Epoch();
+    /** Who hears about completed records; set once by the pipeline. */
+    final ObserverRegistry observers = new ObserverRegistry();
     private CompletableFuture<Void> lastFlush = CompletableFuture.completedFuture(null);
 
     /** A ledger without bounds. */

@@ -1,6 +1,7 @@
 package io.shardwise.producer.internal;
 
 import io.shardwise.producer.Attempt;
+import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.PutResult;
 import io.shardwise.producer.RecordFailedException;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ final class PendingRecord {
 
     /** The shard the map predicted when the record was queued; {@code null} when unpredicted. */
     String predictedShardId;
+    /** When the record was first sent; {@link #NOT_SENT} until then (sender thread writes, others read after hand-over). */
+    long firstSentNanos = NOT_SENT;
+    static final long NOT_SENT = Long.MIN_VALUE;
     /** The queue the record was last put in (sender thread only). */
     ShardQueue queue;
     /** Where an aggregate carrying the record was stored while its shard is checked (see {@link #hold}). */
@@ -96,6 +100,7 @@ final class PendingRecord {
             all = attempts;
         }
         if (future.complete(new PutResult(shardId, sequenceNumber, subSequenceNumber, aggregated, all))) {
+            notifyObserver(shardId, all.size(), null); // before the ledger, so a flush sees observers up to date
             outstanding.completed(epoch, size, null);
             return true;
         }
@@ -117,9 +122,19 @@ final class PendingRecord {
 
     boolean fail(RecordFailedException error) {
         if (future.completeExceptionally(error)) {
+            notifyObserver(null, attempts.size(), error);
             outstanding.completed(epoch, size, error);
             return true;
         }
         return false;
+    }
+
+    private void notifyObserver(String shardId, int attemptCount, RecordFailedException failure) {
+        ProducerObserver o = outstanding.observers.current();
+        if (o != null) {
+            long now = System.nanoTime();
+            long buffered = (firstSentNanos == NOT_SENT ? now : firstSentNanos) - addedNanos;
+            o.recordCompleted(stream, shardId, attemptCount, buffered, now - addedNanos, failure);
+        }
     }
 }

@@ -94,7 +94,7 @@ public final class Pipeline {
             });
             this.callbackExecutor = ownedExecutor;
         }
-        this.sender = new Sender(this.client, config, this.callbackExecutor, time, counters);
+        this.sender = new Sender(this.client, config, this.callbackExecutor, time, counters, outstanding.observers);
         sender.start("shardwise-" + id + "-sender");
         log.info("Shardwise producer {} started ({} client, {})", id, ownsClient ? "own" : "caller's", config);
     }
@@ -168,6 +168,15 @@ public final class Pipeline {
         CompletableFuture<Void> done = outstanding.flush();
         sender.requestFlush();
         return done;
+    }
+
+    /**
+     * Registers an observer.
+     *
+     * @return a handle whose {@code close()} unregisters it
+     */
+    public AutoCloseable addObserver(io.shardwise.producer.ProducerObserver observer) {
+        return outstanding.observers.add(java.util.Objects.requireNonNull(observer, "observer"));
     }
 
     /** @return the counters */

@@ -34,6 +34,7 @@ final class PutRecordsBatch {
     private final boolean[] entryAggregated;
     private int entryCount;
     private long bytes;
+    private long userBytes;
     /** Shard queues locked by this batch (preserved shard order); unlocked when it completes. */
     final List<ShardQueue> lockedQueues = new ArrayList<>(4);
     /** The stream's shard-map generation the batch was predicted with. */
@@ -107,6 +108,12 @@ final class PutRecordsBatch {
             records = Arrays.copyOf(records, records.length * 2);
         }
         records[recordCount++] = r;
+        userBytes += r.size;
+    }
+
+    /** @return the user records' bytes (data plus partition keys) */
+    long userBytes() {
+        return userBytes;
     }
 
     private void closeEntry(byte[] data, String partitionKey, String hashKey, boolean aggregated, long size) {

@@ -1,6 +1,7 @@
 package io.shardwise.producer.internal;
 
 import io.shardwise.producer.Attempt;
+import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordExpiredException;
 import io.shardwise.producer.RecordRejectedException;
 import io.shardwise.producer.RetriesExhaustedException;
@@ -47,7 +48,14 @@ final class ResponseHandler {
     private final Counters counters;
     private final Duration recordTtl;
 
+    private final ObserverRegistry observers;
+
     ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters) {
+        this(maxAttempts, recordTtl, retryPolicy, counters, new ObserverRegistry());
+    }
+
+    ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers) {
+        this.observers = observers;
         this.maxAttempts = maxAttempts;
         this.recordTtl = recordTtl;
         this.retryPolicy = retryPolicy;
@@ -55,6 +63,28 @@ final class ResponseHandler {
     }
 
     Outcome handle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
+        Outcome outcome = settle(batch, response, error, nowNanos);
+        ProducerObserver o = observers.current();
+        if (o != null) {
+            int failed = 0;
+            int throttled = 0;
+            for (byte b : outcome.results()) {
+                if (b == THROTTLED) {
+                    throttled++;
+                    failed++;
+                } else if (b == FAILED) {
+                    failed++;
+                }
+            }
+            String requestError = error != null ? ErrorClassifier.classify(error).code()
+                    : response == null || response.records().size() != batch.entryCount() ? "MalformedResponse" : null;
+            o.requestCompleted(new ProducerObserver.RequestOutcome(batch.pipeline.stream, batch.entryCount(), batch.recordCount(),
+                    batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
+        }
+        return outcome;
+    }
+
+    private Outcome settle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
         Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
         List<PendingRecord> retries = new ArrayList<>(0);
         if (error == null && (response == null || response.records().size() != batch.entryCount())) {

@@ -2,6 +2,7 @@ package io.shardwise.producer.internal;
 
 import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordRejectedException;
 import io.shardwise.producer.StreamNotFoundException;
 import java.util.ArrayList;
@@ -82,7 +83,15 @@ final class Sender implements Runnable {
     private volatile boolean parked;
     private volatile Thread thread;
 
+    private final ObserverRegistry observers;
+
     Sender(KinesisAsyncClient client, ProducerConfig config, Executor callbackExecutor, Time time, Counters counters) {
+        this(client, config, callbackExecutor, time, counters, new ObserverRegistry());
+    }
+
+    Sender(KinesisAsyncClient client, ProducerConfig config, Executor callbackExecutor, Time time, Counters counters,
+           ObserverRegistry observers) {
+        this.observers = observers;
         this.client = client;
         this.config = config;
         this.callbackExecutor = callbackExecutor;
@@ -90,7 +99,7 @@ final class Sender implements Runnable {
         this.counters = counters;
         this.loader = new ShardMapLoader(client, config.requestTimeout());
         this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax());
-        this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters);
+        this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters, observers);
         this.lingerNanos = config.recordMaxBufferedTime().toNanos();
         this.minRefreshNanos = config.shardMapMinRefreshInterval().toNanos();
         this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtl().toNanos() / 10));
@@ -323,6 +332,12 @@ final class Sender implements Runnable {
     private void send(PutRecordsBatch batch, long now) {
         batch.sentNanos = now;
         batch.sentAt = time.now();
+        for (int i = 0; i < batch.recordCount(); i++) {
+            PendingRecord r = batch.record(i);
+            if (r.firstSentNanos == PendingRecord.NOT_SENT) {
+                r.firstSentNanos = now;
+            }
+        }
         inFlight.add(batch);
         counters.requests.increment();
         PutRecordsRequest request = PutRecordsRequest.builder()
@@ -388,7 +403,7 @@ final class Sender implements Runnable {
             ShardQueue eq = batch.record(batch.entryStart(i)).queue;
             if (eq != q) {
                 if (q != null && q.limiter != null) {
-                    q.limiter.onResult(ok, throttled, now);
+                    feed(batch.pipeline, q, ok, throttled, now);
                 }
                 q = eq;
                 ok = 0;
@@ -401,7 +416,16 @@ final class Sender implements Runnable {
             }
         }
         if (q != null && q.limiter != null) {
-            q.limiter.onResult(ok, throttled, now);
+            feed(batch.pipeline, q, ok, throttled, now);
+        }
+    }
+
+    private void feed(StreamPipeline p, ShardQueue q, int ok, int throttled, long now) {
+        double before = q.limiter.fraction();
+        q.limiter.onResult(ok, throttled, now);
+        ProducerObserver o = observers.current();
+        if (o != null && q.limiter.fraction() != before) {
+            o.shardRateLimitChanged(p.stream, q.shardId, q.limiter.recordsPerSecond(), q.limiter.bytesPerSecond());
         }
     }
 
