@@ -48,7 +48,10 @@ final class ResponseHandler {
     private final Counters counters;
     private final Duration recordTtl;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ResponseHandler.class);
     private final ObserverRegistry observers;
+    /** Stream and error code pairs already logged at WARN: fatal errors are logged once, not per record. */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters) {
         this(maxAttempts, recordTtl, retryPolicy, counters, new ObserverRegistry());
@@ -64,6 +67,11 @@ final class ResponseHandler {
 
     Outcome handle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
         Outcome outcome = settle(batch, response, error, nowNanos);
+        if (!outcome.retries().isEmpty() && log.isDebugEnabled()) {
+            log.debug("PutRecords to stream {}: {} of {} user records will be retried ({})", batch.pipeline.stream,
+                    outcome.retries().size(), batch.recordCount(),
+                    error != null ? ErrorClassifier.classify(error).code() : "failed entries");
+        }
         ProducerObserver o = observers.current();
         if (o != null) {
             int failed = 0;
@@ -210,6 +218,9 @@ final class ResponseHandler {
                               long nowNanos, List<PendingRecord> retries) {
         if (r.isDone()) {
             return; // failed by close() while its request was in flight
+        }
+        if (c.kind() != ErrorClassifier.Kind.RETRYABLE && warned.add(stream + "|" + c.code())) {
+            log.warn("Stream {}: Kinesis answered {} ({}); failing the affected records without retry", stream, c.code(), c.message());
         }
         switch (c.kind()) {
             case STREAM_NOT_FOUND:
