@@ -66,30 +66,45 @@ final class ResponseHandler {
     }
 
     Outcome handle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
+        ProducerObserver o = observers.current();
+        if (o != null) {
+            // Before the records complete, so that whoever waits on them (flush) sees the request counted.
+            notifyRequest(o, batch, response, error, nowNanos);
+        }
         Outcome outcome = settle(batch, response, error, nowNanos);
         if (!outcome.retries().isEmpty() && log.isDebugEnabled()) {
             log.debug("PutRecords to stream {}: {} of {} user records will be retried ({})", batch.pipeline.stream,
                     outcome.retries().size(), batch.recordCount(),
                     error != null ? ErrorClassifier.classify(error).code() : "failed entries");
         }
-        ProducerObserver o = observers.current();
-        if (o != null) {
-            int failed = 0;
-            int throttled = 0;
-            for (byte b : outcome.results()) {
-                if (b == THROTTLED) {
-                    throttled++;
+        return outcome;
+    }
+
+    private static void notifyRequest(ProducerObserver o, PutRecordsBatch batch, PutRecordsResponse response, Throwable error,
+                                      long nowNanos) {
+        int entries = batch.entryCount();
+        int failed = 0;
+        int throttled = 0;
+        String requestError = null;
+        if (error != null) {
+            requestError = ErrorClassifier.classify(error).code();
+            failed = entries;
+            throttled = ErrorClassifier.isThrottling(requestError) ? entries : 0;
+        } else if (response == null || response.records().size() != entries) {
+            requestError = "MalformedResponse";
+            failed = entries;
+        } else {
+            for (PutRecordsResultEntry e : response.records()) {
+                if (e.errorCode() != null) {
                     failed++;
-                } else if (b == FAILED) {
-                    failed++;
+                    if (ErrorClassifier.isThrottling(e.errorCode())) {
+                        throttled++;
+                    }
                 }
             }
-            String requestError = error != null ? ErrorClassifier.classify(error).code()
-                    : response == null || response.records().size() != batch.entryCount() ? "MalformedResponse" : null;
-            o.requestCompleted(new ProducerObserver.RequestOutcome(batch.pipeline.stream, batch.entryCount(), batch.recordCount(),
-                    batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
         }
-        return outcome;
+        o.requestCompleted(new ProducerObserver.RequestOutcome(batch.pipeline.stream, entries, batch.recordCount(),
+                batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
     }
 
     private Outcome settle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
