@@ -129,6 +129,11 @@ public final class KinesisProducer implements AutoCloseable {
         return pipeline.stats();
     }
 
+    /** @return whether {@code close} was called (the producer then accepts no records) */
+    public boolean isClosed() {
+        return pipeline.isClosed();
+    }
+
     /** @return the configuration this producer runs with */
     public ProducerConfig config() {
         return config;

@@ -179,6 +179,11 @@ public final class Pipeline {
         return outstanding.observers.add(java.util.Objects.requireNonNull(observer, "observer"));
     }
 
+    /** @return whether {@link #close} was called */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** @return the counters */
     public ProducerStats stats() {
         return counters.snapshot(outstanding);
