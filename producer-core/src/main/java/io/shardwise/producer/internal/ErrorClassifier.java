@@ -20,7 +20,9 @@ final class ErrorClassifier {
         /** The stream does not exist: fail with {@code StreamNotFoundException}. */
         STREAM_NOT_FOUND,
         /** Retrying cannot help (bad argument, access, KMS key, credentials): fail with {@code RecordRejectedException}. */
-        REJECTED
+        REJECTED,
+        /** The call was cancelled because the producer is closing: fail with {@code ProducerClosedException}. */
+        CLOSED
     }
 
     /** A classified error: its kind, a short code, and a message saying what to fix. */
@@ -51,6 +53,9 @@ final class ErrorClassifier {
             String msg = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                     ? e.awsErrorDetails().errorMessage() : e.getMessage();
             return classifyCode(code, msg);
+        }
+        if (t instanceof java.util.concurrent.CancellationException) {
+            return new Classified(Kind.CLOSED, "Cancelled", "the producer closed while the request was in flight");
         }
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
             return new Classified(Kind.RETRYABLE, "RequestTimeout", t.getMessage());

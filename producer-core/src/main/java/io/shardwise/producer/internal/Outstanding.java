@@ -111,6 +111,15 @@ final class Outstanding {
 
     /** A record completed: {@code failure} is {@code null} when it succeeded. */
     void completed(Epoch epoch, int size, Throwable failure) {
+        count(size, failure);
+        leave(epoch);
+    }
+
+    /**
+     * Counts how a record ended and frees its room; called before its future completes, so that
+     * whoever sees the future done sees the counts.
+     */
+    void count(int size, Throwable failure) {
         if (failure == null) {
             succeeded.increment();
         } else {
@@ -118,7 +127,6 @@ final class Outstanding {
         }
         records.decrementAndGet();
         bytes.addAndGet(-size);
-        epoch.exit();
         if (waiters.get() > 0) {
             roomLock.lock();
             try {
@@ -127,6 +135,11 @@ final class Outstanding {
                 roomLock.unlock();
             }
         }
+    }
+
+    /** Leaves the record's flush epoch; called after its future completed, so a flush implies the futures. */
+    void leave(Epoch epoch) {
+        epoch.exit();
     }
 
     /** @return a future completed when every record registered before this call has completed */

@@ -33,6 +33,10 @@ final class PendingRecord {
     private final Outstanding outstanding;
     private final Outstanding.Epoch epoch;
     private volatile List<Attempt> attempts = List.of();
+    @SuppressWarnings("unused") // updated through COMPLETION
+    private volatile int completion;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<PendingRecord> COMPLETION =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(PendingRecord.class, "completion");
 
     /** The shard the map predicted when the record was queued; {@code null} when unpredicted. */
     String predictedShardId;
@@ -80,8 +84,12 @@ final class PendingRecord {
         attempts = Collections.unmodifiableList(next);
     }
 
+    /**
+     * @return whether the record has completed, is completing, or its caller completed or cancelled
+     *     the future (then it is not sent; {@link #fail} still releases its accounting)
+     */
     boolean isDone() {
-        return future.isDone();
+        return completion != 0 || future.isDone();
     }
 
     /** Completes the future with where the record landed; {@code lastAttempt} is the successful one. */
@@ -99,12 +107,16 @@ final class PendingRecord {
             addAttempt(lastAttempt);
             all = attempts;
         }
-        if (future.complete(new PutResult(shardId, sequenceNumber, subSequenceNumber, aggregated, all))) {
-            notifyObserver(shardId, all.size(), null); // before the ledger, so a flush sees observers up to date
-            outstanding.completed(epoch, size, null);
-            return true;
+        if (!claim()) {
+            return false;
         }
-        return false;
+        // Counted and observed before the future completes, released after: whoever sees the future
+        // done sees the counts, and a flush completes only after the future.
+        outstanding.count(size, null);
+        notifyObserver(shardId, all.size(), null);
+        future.complete(new PutResult(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
+        outstanding.leave(epoch);
+        return true;
     }
 
     /** Remembers where the record's aggregate was stored, to complete it with that if the shard's range holds it. */
@@ -121,12 +133,19 @@ final class PendingRecord {
     }
 
     boolean fail(RecordFailedException error) {
-        if (future.completeExceptionally(error)) {
-            notifyObserver(null, attempts.size(), error);
-            outstanding.completed(epoch, size, error);
-            return true;
+        if (!claim()) {
+            return false;
         }
-        return false;
+        outstanding.count(size, error);
+        notifyObserver(null, attempts.size(), error);
+        future.completeExceptionally(error);
+        outstanding.leave(epoch);
+        return true;
+    }
+
+    /** Claims the right to complete the record: exactly one of the racing completions (close vs response) wins. */
+    private boolean claim() {
+        return COMPLETION.compareAndSet(this, 0, 1);
     }
 
     private void notifyObserver(String shardId, int attemptCount, RecordFailedException failure) {

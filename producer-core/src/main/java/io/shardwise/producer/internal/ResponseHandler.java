@@ -1,6 +1,7 @@
 package io.shardwise.producer.internal;
 
 import io.shardwise.producer.Attempt;
+import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordExpiredException;
 import io.shardwise.producer.RecordRejectedException;
@@ -37,9 +38,10 @@ final class ResponseHandler {
      * @param heldForRefresh records of aggregates stored on another shard than predicted: settled
      *     once the refreshed map tells whether that shard's range holds them
      */
-    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<PendingRecord> heldForRefresh) {
+    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<PendingRecord> heldForRefresh,
+                   int predicted) {
         Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
-            this(retries, predictionMisses, results, List.of());
+            this(retries, predictionMisses, results, List.of(), 0);
         }
     }
 
@@ -131,6 +133,7 @@ final class ResponseHandler {
         List<PendingRecord> held = null;
         Attempt ok = null;
         int misses = 0;
+        int predicted = 0;
         int throttled = 0;
         for (int i = 0; i < entries.size(); i++) {
             PutRecordsResultEntry e = entries.get(i);
@@ -141,8 +144,11 @@ final class ResponseHandler {
                 if (ok == null) {
                     ok = Attempt.succeeded(batch.sentAt, took);
                 }
-                String predicted = batch.record(from).predictedShardId;
-                boolean miss = predicted != null && !predicted.equals(e.shardId());
+                String predictedShard = batch.record(from).predictedShardId;
+                boolean miss = predictedShard != null && !predictedShard.equals(e.shardId());
+                if (predictedShard != null) {
+                    predicted += to - from;
+                }
                 if (miss) {
                     misses += to - from;
                 }
@@ -184,7 +190,7 @@ final class ResponseHandler {
         if (throttled > 0) {
             counters.throttled.add(throttled);
         }
-        return new Outcome(retries, misses, results, held == null ? List.of() : held);
+        return new Outcome(retries, misses, results, held == null ? List.of() : held, predicted);
     }
 
     /**
@@ -233,6 +239,11 @@ final class ResponseHandler {
                               long nowNanos, List<PendingRecord> retries) {
         if (r.isDone()) {
             return; // failed by close() while its request was in flight
+        }
+        if (c.kind() == ErrorClassifier.Kind.CLOSED) {
+            r.fail(new ProducerClosedException("Producer closed while the request carrying the record for stream '" + stream
+                    + "' was in flight; Kinesis may still have written it", r.attempts(), cause));
+            return;
         }
         if (c.kind() != ErrorClassifier.Kind.RETRYABLE && warned.add(stream + "|" + c.code())) {
             log.warn("Stream {}: Kinesis answered {} ({}); failing the affected records without retry", stream, c.code(), c.message());

@@ -47,8 +47,12 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final int WAKE_EVERY = 64;
-    /** Fresh maps in a row that records missed before prediction is switched off for a stream. */
+    /** Maps refreshed because of misses before prediction may be switched off for a stream. */
     static final int MISS_STREAK_LIMIT = 3;
+    /** Records predicted with fresh maps before prediction can be judged broken. */
+    static final int MIN_JUDGED = 100;
+    /** Well-predicted records with fresh maps that clear the suspicion. */
+    static final int MIN_JUDGED_GOOD = 1000;
     /** How long a stream batches without prediction before trying again. */
     static final long PREDICTION_RECHECK_NANOS = 5L * 60 * 1_000_000_000L;
 
@@ -370,26 +374,51 @@ final class Sender implements Runnable {
             p.heldForRefresh.addAll(outcome.heldForRefresh());
             p.refreshWanted = true;
         }
-        if (outcome.predictionMisses() > 0) {
-            log.debug("{} records of stream {} landed on a shard other than predicted", outcome.predictionMisses(), p.stream);
-            if (batch.mapGeneration == p.mapGeneration && p.lastMissGeneration != p.mapGeneration && p.map() != null) {
-                // Missed with the newest map: count it once per map.
-                p.lastMissGeneration = p.mapGeneration;
-                if (++p.missStreak >= MISS_STREAK_LIMIT && !p.predictionOff) {
-                    long now = time.nanoTime();
-                    p.disablePrediction(now + PREDICTION_RECHECK_NANOS);
-                    counters.predictionFallbacks.increment();
-                    log.warn("Stream {}: records keep landing on shards other than predicted right after {} fresh shard maps"
-                            + " (the service may distribute records itself); batching without shard prediction for {} s",
-                            p.stream, MISS_STREAK_LIMIT, PREDICTION_RECHECK_NANOS / 1_000_000_000L);
-                    return;
-                }
+        if (p.map() != null && !p.predictionOff) {
+            judgePrediction(p, batch.mapGeneration, outcome);
+            if (p.predictionOff) {
+                return;
             }
-            if (!p.predictionOff) {
-                p.refreshWanted = true;
+        }
+        // Only the newest map's misses ask for a refresh: older maps' misses were answered by it.
+        if (outcome.predictionMisses() > 0 && !p.predictionOff && batch.mapGeneration == p.mapGeneration) {
+            log.debug("{} records of stream {} landed on a shard other than predicted; shard map refresh requested",
+                    outcome.predictionMisses(), p.stream);
+            p.refreshWanted = true;
+        }
+    }
+
+    /**
+     * Watches whether shard prediction works. Once records miss, the maps installed afterwards are
+     * on probation: if, after {@link #MISS_STREAK_LIMIT} such refreshes, a quarter or more of at least
+     * {@value #MIN_JUDGED} records predicted with them still land elsewhere, the service distributes
+     * records itself and the stream falls back to batching without prediction. After a reshard only
+     * the old map misses, so the new maps predict well and {@value #MIN_JUDGED_GOOD} well-predicted
+     * records clear the probation.
+     */
+    private void judgePrediction(StreamPipeline p, int generation, ResponseHandler.Outcome outcome) {
+        if (p.firstMissGeneration < 0) {
+            if (outcome.predictionMisses() > 0) {
+                p.firstMissGeneration = generation;
             }
-        } else if (batch.mapGeneration == p.mapGeneration && outcome.retries().size() < batch.recordCount()) {
-            p.missStreak = 0;
+            return;
+        }
+        if (generation <= p.firstMissGeneration) {
+            return; // predicted with the map that first missed, or an older one
+        }
+        p.suspectPredicted += outcome.predicted();
+        p.suspectMisses += outcome.predictionMisses();
+        if (p.refreshesSinceMiss >= MISS_STREAK_LIMIT && p.suspectPredicted >= MIN_JUDGED
+                && p.suspectMisses * 4 >= p.suspectPredicted) {
+            long now = time.nanoTime();
+            p.disablePrediction(now + PREDICTION_RECHECK_NANOS);
+            counters.predictionFallbacks.increment();
+            log.warn("Stream {}: {} % of records still land on shards other than predicted after {} fresh shard maps"
+                    + " (the service may distribute records itself); batching without shard prediction (and without"
+                    + " aggregation) for {} s", p.stream, p.suspectMisses * 100 / p.suspectPredicted, p.refreshesSinceMiss,
+                    PREDICTION_RECHECK_NANOS / 1_000_000_000L);
+        } else if (p.suspectPredicted >= MIN_JUDGED_GOOD && p.suspectMisses * 20 < p.suspectPredicted) {
+            p.predictionHealthy();
         }
     }
 

@@ -19,8 +19,11 @@ final class ShardRateLimiter {
     static final double MIN_FRACTION = 0.05;
     /** Each second without throttling adds this fraction of the ceiling back. */
     static final double INCREASE_PER_SECOND = 0.25;
-    /** Throttles within this long of a decrease count as the same congestion event. */
-    static final long DECREASE_SPACING_NANOS = 200_000_000L;
+    /**
+     * Throttles within this long of a decrease count as the same congestion event: the service
+     * measures shard throughput per second, so throttling goes on for up to a second after a cut.
+     */
+    static final long DECREASE_SPACING_NANOS = 1_000_000_000L;
 
     private final double maxRecordsPerSecond;
     private final double maxBytesPerSecond;

@@ -34,8 +34,15 @@ final class StreamPipeline {
 
     // Prediction health: records that keep landing elsewhere right after a fresh map.
     int mapGeneration;
-    int missStreak;
-    int lastMissGeneration = -1;
+    /**
+     * Prediction health since misses began: the generation of the map that first missed (-1 while
+     * prediction is healthy), maps installed since, and records predicted with those newer maps and
+     * how many of them landed elsewhere.
+     */
+    int firstMissGeneration = -1;
+    int refreshesSinceMiss;
+    long suspectPredicted;
+    long suspectMisses;
     boolean predictionOff;
     long predictionRecheckAtNanos;
 
@@ -149,6 +156,9 @@ final class StreamPipeline {
         queues = next;
         map = newMap;
         mapGeneration++;
+        if (firstMissGeneration >= 0) {
+            refreshesSinceMiss++;
+        }
         cursor = 0;
         for (PendingRecord r : queued) {
             queueFor(r).addLast(r);
@@ -174,8 +184,16 @@ final class StreamPipeline {
     /** Predicts shards again; the next map (a refresh is requested) re-sorts the queued records. */
     void enablePrediction() {
         predictionOff = false;
-        missStreak = 0;
+        predictionHealthy();
         refreshWanted = true;
+    }
+
+    /** Forgets past misses: prediction works (again). */
+    void predictionHealthy() {
+        firstMissGeneration = -1;
+        refreshesSinceMiss = 0;
+        suspectPredicted = 0;
+        suspectMisses = 0;
     }
 
     /** Removes every waiting record (queued or waiting for the map) and hands it to {@code sink}. */

@@ -1,0 +1,96 @@
+package io.shardwise.producer.faults;
+
+import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
+import static io.shardwise.producer.faults.FaultTestSupport.errorCodes;
+import static io.shardwise.producer.faults.FaultTestSupport.failure;
+import static io.shardwise.producer.faults.FaultTestSupport.payload;
+import static io.shardwise.producer.faults.FaultTestSupport.quantile;
+import static io.shardwise.producer.faults.FaultTestSupport.summary;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardwise.producer.Attempt;
+import io.shardwise.producer.KinesisProducer;
+import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.PutResult;
+import io.shardwise.producer.RecordExpiredException;
+import io.shardwise.producer.testkit.FakeKinesis;
+import io.shardwise.producer.testkit.Faults;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * The endpoint is down for longer than the record TTL: every record fails with
+ * {@link RecordExpiredException}, around its TTL (not before), listing each attempt with its
+ * error code; once the endpoint is back, the producer delivers again.
+ */
+class RecordTtlTest {
+    private static final String STREAM = "ttl";
+
+    @ParameterizedTest
+    @EnumSource(Faults.DownMode.class)
+    void recordsExpireWithTheirAttemptsWhileTheEndpointIsDown(Faults.DownMode mode) throws Exception {
+        int n = 300;
+        Duration ttl = Duration.ofMillis(1500);
+        Duration requestTimeout = Duration.ofMillis(300);
+        try (FakeKinesis kinesis = FakeKinesis.builder().stream(STREAM, 2).seed(61).build().start();
+             KinesisAsyncClient client = kinesis.newClient()) {
+            ProducerConfig config = FaultTestSupport.fastConfig().recordTtl(ttl).requestTimeout(requestTimeout)
+                    .retryBackoffBase(Duration.ofMillis(20)).retryBackoffMax(Duration.ofMillis(200)).build();
+            try (KinesisProducer producer = FaultTestSupport.producer(client, STREAM, config)) {
+                producer.addUserRecord("warm-up", payload(-1, 10)).get(10, TimeUnit.SECONDS); // the shard map is loaded
+                kinesis.faults().endpointDown(mode);
+                long[] addedAt = new long[n];
+                long[] failedAfter = new long[n];
+                List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
+                List<CompletableFuture<PutResult>> observed = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int id = i;
+                    addedAt[i] = System.nanoTime();
+                    CompletableFuture<PutResult> f = producer.addUserRecord("key-" + i, payload(i, 50));
+                    futures.add(f);
+                    observed.add(f.whenComplete((r, e) -> failedAfter[id] = (System.nanoTime() - addedAt[id]) / 1_000_000));
+                }
+                producer.flush();
+                awaitAll(observed, ttl.plusSeconds(10));
+                List<Attempt> attempts = new ArrayList<>();
+                long[] attemptCounts = new long[n];
+                for (int i = 0; i < n; i++) {
+                    Throwable t = failure(futures.get(i));
+                    assertThat(t).as("record %d", i).isInstanceOf(RecordExpiredException.class).hasMessageContaining("recordTtl");
+                    List<Attempt> a = ((RecordExpiredException) t).attempts();
+                    assertThat(a).as("attempts of record %d", i).isNotEmpty()
+                            .allSatisfy(x -> {
+                                assertThat(x.isSuccessful()).isFalse();
+                                assertThat(x.errorCode()).isPresent();
+                            });
+                    attempts.addAll(a);
+                    attemptCounts[i] = a.size();
+                }
+                System.out.printf("TTL (endpoint down, %s): %d records expired after %d..%d ms (TTL %d ms), %d..%d attempts each"
+                        + " (p50 %d), failed attempts by code %s%n  producer: %s%n  endpoint: %s%n",
+                        mode, n, quantile(failedAfter, 0), quantile(failedAfter, 1), ttl.toMillis(), quantile(attemptCounts, 0),
+                        quantile(attemptCounts, 1), quantile(attemptCounts, 0.5), errorCodes(attempts), summary(producer.stats()),
+                        summary(kinesis.counters()));
+                assertThat(quantile(failedAfter, 0)).as("earliest expiry, ms").isGreaterThanOrEqualTo(ttl.toMillis() - 20);
+                assertThat(quantile(failedAfter, 1)).as("latest expiry, ms")
+                        .isLessThan(ttl.plus(requestTimeout).toMillis() + 1_000);
+                assertThat(quantile(attemptCounts, 0.5)).as("median attempts per record").isGreaterThanOrEqualTo(2);
+                if (mode == Faults.DownMode.SERVICE_UNAVAILABLE) {
+                    assertThat(errorCodes(attempts)).containsOnlyKeys("ServiceUnavailable");
+                }
+                assertThat(producer.stats().failedByReason()).containsEntry("RecordExpiredException", (long) n);
+
+                kinesis.faults().endpointUp();
+                PutResult after = producer.addUserRecord("after", payload(n, 50)).get(10, TimeUnit.SECONDS);
+                assertThat(after.attempts()).hasSize(1);
+            }
+        }
+    }
+}
