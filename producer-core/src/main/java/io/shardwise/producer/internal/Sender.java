@@ -307,27 +307,31 @@ final class Sender implements Runnable {
                     next = p.nextLoadAtNanos;
                 }
             }
-            while (true) {
-                long readyAt = p.readyAt(now, lingerNanos, mark, maxCount, maxBytes, ordered);
-                if (readyAt == StreamPipeline.NOTHING_QUEUED) {
-                    break;
+            long readyAt = p.readyAt(now, lingerNanos, mark, maxCount, maxBytes, ordered);
+            if (readyAt == StreamPipeline.NOTHING_QUEUED) {
+                continue;
+            }
+            if (readyAt - now > 0) {
+                if (readyAt - next < 0) {
+                    next = readyAt;
                 }
-                if (readyAt - now > 0) {
-                    if (readyAt - next < 0) {
-                        next = readyAt;
-                    }
-                    break;
-                }
-                if (inFlight.size() >= config.maxInFlightRequests()) {
-                    break; // a completing request wakes us
-                }
-                PutRecordsBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire);
+                continue;
+            }
+            // Due: send what is sendable now, in as many requests as it takes. With preserved shard
+            // order, a request holds a share of the shards so that several can be in flight at once.
+            int queuesPerRequest = ordered
+                    ? Math.max(1, (p.shardCount() + config.maxInFlightRequests() - 1) / config.maxInFlightRequests())
+                    : Integer.MAX_VALUE;
+            while (inFlight.size() < config.maxInFlightRequests()) {
+                PutRecordsBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire, queuesPerRequest);
                 if (batch.isEmpty()) {
-                    // Everything due had expired, or a limiter refused the head: look again shortly.
-                    next = Math.min(next, now + 1_000_000L);
                     break;
                 }
                 send(batch, now);
+            }
+            if (inFlight.size() < config.maxInFlightRequests()) {
+                // Whatever is left (rate-limited, locked, newly arrived) is judged again on the next turn.
+                next = Math.min(next, now + 1_000_000L);
             }
         }
         return next;

@@ -56,6 +56,7 @@ final class ShardQueue {
     }
 
     private int chunk(int n, double avg) {
+        // A tenth of a second's rate: at most half the bucket, so it is always reachable.
         int byRecords = aggregating ? Integer.MAX_VALUE : (int) (limiter.recordsPerSecond() / 10);
         int byBytes = (int) (limiter.bytesPerSecond() / 10 / Math.max(1.0, avg));
         return Math.max(1, Math.min(n, Math.min(byRecords, byBytes)));

@@ -8,17 +8,19 @@ package io.shardwise.producer.internal;
  * sharing a stream thus settle near their fair share instead of storming it, and a hot shard slows
  * only itself.
  *
- * <p>Buckets hold at most one second of the ceiling, so a quiet shard can take a one-second burst,
- * as the service allows. A record larger than a full bucket is let through when the bucket is full
+ * <p>Buckets hold {@link #BURST_SECONDS} of the ceiling: a quiet shard can send a batch at once,
+ * but cannot overrun the service's one-second window. A record larger than a full bucket is let through when the bucket is full
  * (the bucket goes negative and pays it back). Confined to the sender thread: no atomics, no allocation.
  */
 final class ShardRateLimiter {
-    /** Throttling halves the rate. */
-    static final double DECREASE_FACTOR = 0.5;
+    /** Throttling cuts the rate by a fifth (gentle: at the ceiling, throttling is mostly a measurement edge). */
+    static final double DECREASE_FACTOR = 0.7;
+    /** The buckets hold this many seconds of the ceiling: enough to batch, too little to overrun the service's one-second window. */
+    static final double BURST_SECONDS = 0.2;
     /** The rate never drops below this fraction of the ceiling. */
     static final double MIN_FRACTION = 0.05;
     /** Each second without throttling adds this fraction of the ceiling back. */
-    static final double INCREASE_PER_SECOND = 0.25;
+    static final double INCREASE_PER_SECOND = 0.1;
     /**
      * Throttles within this long of a decrease count as the same congestion event: the service
      * measures shard throughput per second, so throttling goes on for up to a second after a cut.
@@ -37,8 +39,8 @@ final class ShardRateLimiter {
     ShardRateLimiter(double maxRecordsPerSecond, double maxBytesPerSecond, long nowNanos) {
         this.maxRecordsPerSecond = maxRecordsPerSecond;
         this.maxBytesPerSecond = maxBytesPerSecond;
-        this.recordTokens = maxRecordsPerSecond;
-        this.byteTokens = maxBytesPerSecond;
+        this.recordTokens = maxRecordsPerSecond * BURST_SECONDS;
+        this.byteTokens = maxBytesPerSecond * BURST_SECONDS;
         this.lastRefillNanos = nowNanos;
         this.lastDecreaseNanos = nowNanos - DECREASE_SPACING_NANOS;
         this.lastIncreaseNanos = nowNanos;
@@ -51,14 +53,34 @@ final class ShardRateLimiter {
         }
         lastRefillNanos = now;
         double seconds = elapsed / 1e9;
-        recordTokens = Math.min(maxRecordsPerSecond, recordTokens + seconds * maxRecordsPerSecond * fraction);
-        byteTokens = Math.min(maxBytesPerSecond, byteTokens + seconds * maxBytesPerSecond * fraction);
+        recordTokens = Math.min(recordCapacity(), recordTokens + seconds * maxRecordsPerSecond * fraction);
+        byteTokens = Math.min(byteCapacity(), byteTokens + seconds * maxBytesPerSecond * fraction);
+    }
+
+    private double recordCapacity() {
+        return Math.max(1.0, maxRecordsPerSecond * BURST_SECONDS);
+    }
+
+    private double byteCapacity() {
+        return maxBytesPerSecond * BURST_SECONDS;
+    }
+
+    /**
+     * @return the bytes one Kinesis record may take now: what the byte bucket holds, unbounded when
+     *     it is full (a record larger than the bucket passes a full bucket), 0 without a record token
+     */
+    long bytesAvailable(long now) {
+        refill(now);
+        if (recordTokens < 1.0) {
+            return 0;
+        }
+        return byteTokens >= byteCapacity() ? Long.MAX_VALUE : (long) Math.max(0, byteTokens);
     }
 
     /** Takes one record of {@code bytes} if the buckets allow it now. */
     boolean tryAcquire(int bytes, long now) {
         refill(now);
-        if (recordTokens < 1.0 || (byteTokens < bytes && byteTokens < maxBytesPerSecond)) {
+        if (recordTokens < 1.0 || (byteTokens < bytes && byteTokens < byteCapacity())) {
             return false;
         }
         recordTokens -= 1.0;
@@ -73,7 +95,7 @@ final class ShardRateLimiter {
      */
     int affordable(double avgBytes, long now, boolean aggregated) {
         refill(now);
-        double byBytes = byteTokens >= maxBytesPerSecond ? Math.max(1, byteTokens / Math.max(1.0, avgBytes)) : byteTokens / Math.max(1.0, avgBytes);
+        double byBytes = byteTokens >= byteCapacity() ? Math.max(1, byteTokens / Math.max(1.0, avgBytes)) : byteTokens / Math.max(1.0, avgBytes);
         if (aggregated) {
             return recordTokens >= 1.0 ? (int) Math.max(0, byBytes) : 0;
         }
@@ -94,7 +116,8 @@ final class ShardRateLimiter {
     long availableAt(int records, double avgBytes, long now, boolean aggregated) {
         refill(now);
         double needRecords = Math.max(0, (aggregated ? 1 : records) - recordTokens);
-        double needBytes = Math.max(0, Math.min(records * avgBytes, maxBytesPerSecond) - byteTokens);
+        double needBytes = Math.max(0, Math.min(Math.min(records * avgBytes, byteCapacity()), byteCapacity()) - byteTokens);
+        needRecords = Math.min(needRecords, Math.max(0, recordCapacity() - recordTokens));
         double seconds = Math.max(needRecords / (maxRecordsPerSecond * fraction), needBytes / (maxBytesPerSecond * fraction));
         return seconds <= 0 ? now : now + Math.max(1_000_000L, (long) Math.ceil(seconds * 1e9));
     }
@@ -106,8 +129,8 @@ final class ShardRateLimiter {
                 refill(now);
                 fraction = Math.max(MIN_FRACTION, fraction * DECREASE_FACTOR);
                 // Drop banked tokens too, so the cut takes effect at once.
-                recordTokens = Math.min(recordTokens, maxRecordsPerSecond * fraction * 0.1);
-                byteTokens = Math.min(byteTokens, maxBytesPerSecond * fraction * 0.1);
+                recordTokens = Math.min(recordTokens, maxRecordsPerSecond * fraction * 0.05);
+                byteTokens = Math.min(byteTokens, maxBytesPerSecond * fraction * 0.05);
                 lastDecreaseNanos = now;
             }
             lastIncreaseNanos = now;

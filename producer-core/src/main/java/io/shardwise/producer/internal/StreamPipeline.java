@@ -105,6 +105,11 @@ final class StreamPipeline {
         return map;
     }
 
+    /** @return the number of shard queues (open shards of the current map) */
+    int shardCount() {
+        return queues.length;
+    }
+
     /** @return whether a ListShards call is due: no map yet and records wait for one, or a refresh was asked for */
     boolean wantsLoad() {
         return !loading && ((map == null && !awaitingMap.isEmpty()) || refreshWanted);
@@ -326,10 +331,21 @@ final class StreamPipeline {
      * skipped and every queue the batch takes from is locked by it.
      */
     PutRecordsBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired) {
+        return assemble(maxCount, maxBytes, respectLocks, now, expired, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #assemble(int, long, boolean, long, Consumer)}, taking from at most {@code maxQueues}
+     * shard queues: with preserved shard order a queue is locked while its request is in flight, so
+     * spreading a stream's shards over several smaller requests keeps several in flight.
+     */
+    PutRecordsBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired,
+                             int maxQueues) {
         PutRecordsBatch batch = new PutRecordsBatch(this, maxCount, maxBytes);
         batch.mapGeneration = mapGeneration;
         int n = queues.length + 1;
-        for (int k = 0; k < n && !batch.isFull(); k++) {
+        int taken = 0;
+        for (int k = 0; k < n && !batch.isFull() && taken < maxQueues; k++) {
             int idx = (cursor + k) % n;
             ShardQueue q = idx == queues.length ? uncovered : queues[idx];
             if (q.isEmpty() || (respectLocks && q.locked) || q.sendableNow(now) == 0) {
@@ -351,9 +367,12 @@ final class StreamPipeline {
                 }
                 took = true;
             }
-            if (took && respectLocks) {
-                q.locked = true;
-                batch.lockedQueues.add(q);
+            if (took) {
+                taken++;
+                if (respectLocks) {
+                    q.locked = true;
+                    batch.lockedQueues.add(q);
+                }
             }
         }
         cursor = (cursor + 1) % n;
@@ -382,6 +401,10 @@ final class StreamPipeline {
         String entryKey = preserve ? head.partitionKey : PutRecordsBatch.AGGREGATE_PARTITION_KEY;
         int entryKeyBytes = preserve ? head.size - head.data.length : PutRecordsBatch.AGGREGATE_PARTITION_KEY.length();
         long limit = Math.min(aggregation.maxSize(), batch.isEmpty() ? Long.MAX_VALUE : batch.bytesLeft()) - entryKeyBytes;
+        if (q.limiter != null) {
+            // Build only what the shard's limiter can pay for now, rather than build and take apart.
+            limit = Math.min(limit, q.limiter.bytesAvailable(now) - entryKeyBytes);
+        }
         aggregator.clear();
         members.clear();
         if (limit > AggregatedRecordFormat.OVERHEAD_BYTES) {

@@ -91,9 +91,10 @@ class PredictionFallbackTest {
             assertThat(misreported).as("results naming a location that does not hold the record").isZero();
             assertThat(unread).as("records range-filtering consumers never read").isZero();
             assertThat(stats.predictionFallbacks()).as("prediction fallbacks").isGreaterThanOrEqualTo(1);
-            // First load + 3 fresh maps that missed + 1 settling the records held when it fell back + 1 for a straggler.
-            assertThat(stats.shardMapRefreshes()).as("shard-map loads").isLessThanOrEqualTo(6);
-            assertThat(c.requests("ListShards")).as("ListShards calls").isLessThanOrEqualTo(6);
+            // First load + 3 fresh maps that missed + 1 settling the records held when it fell back + stragglers
+            // whose responses arrive around the fallback; a refresh loop shows as dozens (37-41 before the fix).
+            assertThat(stats.shardMapRefreshes()).as("shard-map loads").isLessThanOrEqualTo(8);
+            assertThat(c.requests("ListShards")).as("ListShards calls").isLessThanOrEqualTo(8);
         }
     }
 

@@ -10,13 +10,13 @@ class ShardRateLimiterTest {
     private static final long T0 = -5 * SECOND; // nanoTime may be negative
 
     @Test
-    void aFreshLimiterAllowsOneSecondOfRecordsThenPacesAtTheRate() {
+    void aFreshLimiterAllowsItsBurstThenPacesAtTheRate() {
         ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
         int taken = 0;
         while (l.tryAcquire(10, T0)) {
             taken++;
         }
-        assertThat(taken).isEqualTo(1000);
+        assertThat(taken).isEqualTo((int) (1000 * ShardRateLimiter.BURST_SECONDS));
         assertThat(l.tryAcquire(10, T0 + SECOND / 1000 - 1)).isFalse();
         assertThat(l.tryAcquire(10, T0 + SECOND / 1000 + 1)).isTrue();
         long at = l.availableAt(100, 10, T0 + SECOND / 1000 + 1);
@@ -30,9 +30,11 @@ class ShardRateLimiterTest {
         while (l.tryAcquire(100 * 1024, T0)) {
             taken++;
         }
-        assertThat(taken).isEqualTo(10);
+        int burst = (int) (1024 * 1024 * ShardRateLimiter.BURST_SECONDS / (100 * 1024));
+        assertThat(taken).isEqualTo(burst);
         assertThat(l.affordable(100 * 1024, T0)).isZero();
-        assertThat(l.affordable(100 * 1024, T0 + SECOND / 2)).isEqualTo(5);
+        assertThat(l.affordable(100 * 1024, T0 + SECOND / 2)).as("refilled up to the burst, no further").isEqualTo(burst);
+        assertThat(l.bytesAvailable(T0 + SECOND / 2)).as("a full bucket lets any one record through").isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -45,17 +47,18 @@ class ShardRateLimiterTest {
     @Test
     void throttlingHalvesTheRateOncePerCongestionEventAndSuccessRaisesItBack() {
         ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
+        double d = ShardRateLimiter.DECREASE_FACTOR;
         l.onResult(10, 5, T0);
-        assertThat(l.fraction()).isEqualTo(0.5);
+        assertThat(l.fraction()).isEqualTo(d);
         l.onResult(0, 5, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS / 2); // same congestion event
-        assertThat(l.fraction()).isEqualTo(0.5);
+        assertThat(l.fraction()).isEqualTo(d);
         l.onResult(0, 5, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS);
-        assertThat(l.fraction()).isEqualTo(0.25);
-        for (int i = 0; i < 20; i++) {
+        assertThat(l.fraction()).isCloseTo(d * d, org.assertj.core.data.Offset.offset(1e-12));
+        for (int i = 0; i < 60; i++) {
             l.onResult(0, 1, T0 + (i + 2) * ShardRateLimiter.DECREASE_SPACING_NANOS);
         }
         assertThat(l.fraction()).isEqualTo(ShardRateLimiter.MIN_FRACTION);
-        long t = T0 + 21 * ShardRateLimiter.DECREASE_SPACING_NANOS; // the last throttle
+        long t = T0 + 61 * ShardRateLimiter.DECREASE_SPACING_NANOS; // the last throttle
         l.onResult(100, 0, t + SECOND);
         assertThat(l.fraction()).isCloseTo(ShardRateLimiter.MIN_FRACTION + ShardRateLimiter.INCREASE_PER_SECOND, org.assertj.core.data.Offset.offset(1e-9));
         l.onResult(100, 0, t + 10 * SECOND);
@@ -67,7 +70,8 @@ class ShardRateLimiterTest {
     void afterACutTheLimiterLetsThroughAboutTheReducedRate() {
         ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
         l.onResult(0, 1, T0);
-        l.onResult(0, 1, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS); // 25 %
+        l.onResult(0, 1, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS); // two cuts
+        double rate = 1000 * ShardRateLimiter.DECREASE_FACTOR * ShardRateLimiter.DECREASE_FACTOR;
         long start = T0 + ShardRateLimiter.DECREASE_SPACING_NANOS;
         int taken = 0;
         for (long t = start; t < start + 10 * SECOND; t += SECOND / 1000) {
@@ -75,7 +79,7 @@ class ShardRateLimiterTest {
                 taken++;
             }
         }
-        // 10 s at 250 records/s, plus what was banked at the cut.
-        assertThat(taken).isBetween(2500, 2500 + 100);
+        // 10 s at the reduced rate, plus what was banked at the cut.
+        assertThat(taken).isBetween((int) (10 * rate) - 1, (int) (10 * rate) + 60);
     }
 }
