@@ -1,0 +1,70 @@
+package io.shardwise.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One producer under test, driven by {@link ProducerRunner}: records are added from one thread;
+ * completions arrive on the producer's threads. Counts successes, failures and add-to-ack latency.
+ */
+abstract class Driver {
+    final AtomicLong succeeded = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    volatile LatencyHistogram latency = new LatencyHistogram();
+
+    /** Adds one record; may block (backpressure). {@code addedAtNanos} is when the add started. */
+    abstract void add(String partitionKey, byte[] data, long addedAtNanos) throws InterruptedException;
+
+    /** Called often from the adding thread, e.g. to send partial batches; default nothing. */
+    void pump() {
+    }
+
+    /** Entries the endpoint throttled, as far as the producer knows (Kinesis entries or user records, see subclass). */
+    abstract long throttledEntries();
+
+    /** What {@link #throttledEntries()} counts. */
+    abstract String throttledUnit();
+
+    /** Called just before the process exits: stops anything that would outlive it; default nothing. */
+    void stopForExit() {
+    }
+
+    final long completed() {
+        return succeeded.get() + failed.get();
+    }
+
+    final void completed(long addedAtNanos, boolean ok) {
+        if (ok) {
+            latency.recordNanos(System.nanoTime() - addedAtNanos);
+            succeeded.incrementAndGet();
+        } else {
+            failed.incrementAndGet();
+        }
+    }
+
+    /** Waits until {@code count} records have completed (pumping meanwhile). */
+    final boolean awaitCompleted(long count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (completed() < count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pump();
+            try {
+                TimeUnit.MILLISECONDS.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Forgets the warm-up: latencies and counts start again from zero. */
+    final void resetMeasurement() {
+        latency = new LatencyHistogram();
+        succeeded.set(0);
+        failed.set(0);
+    }
+}

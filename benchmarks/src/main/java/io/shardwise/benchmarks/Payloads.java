@@ -1,0 +1,53 @@
+package io.shardwise.benchmarks;
+
+import java.util.SplittableRandom;
+
+/**
+ * Makes the benchmark's user records: a random partition key (up to 16 hex digits) and data of a
+ * fixed size whose first {@value #HEADER} bytes say which record it is (so the endpoint can verify
+ * and de-duplicate it) and whose rest is random. Not thread-safe: one per driver thread.
+ *
+ * <p>Data layout: bytes 0..7 the record's index (big-endian), byte 8 the producer process id,
+ * byte 9 the phase ({@link #WARMUP} or {@link #MEASURED}).
+ */
+final class Payloads {
+    static final int HEADER = 10;
+    static final byte WARMUP = 0;
+    static final byte MEASURED = 1;
+
+    private static final int POOL_MASK = (1 << 16) - 1;
+
+    private final SplittableRandom random;
+    private final byte[] pool;
+    private final int size;
+    private final byte producerId;
+
+    Payloads(long seed, int size, int producerId) {
+        if (size < HEADER) {
+            throw new IllegalArgumentException("record size must be at least " + HEADER + " bytes: " + size);
+        }
+        this.random = new SplittableRandom(seed);
+        this.size = size;
+        this.producerId = (byte) producerId;
+        this.pool = new byte[POOL_MASK + 1 + size];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = (byte) random.nextInt(256);
+        }
+    }
+
+    String nextKey() {
+        return Long.toHexString(random.nextLong());
+    }
+
+    byte[] nextData(long index, byte phase) {
+        byte[] d = new byte[size];
+        System.arraycopy(pool, random.nextInt(POOL_MASK + 1), d, HEADER, size - HEADER);
+        for (int i = 7; i >= 0; i--) {
+            d[i] = (byte) index;
+            index >>>= 8;
+        }
+        d[8] = producerId;
+        d[9] = phase;
+        return d;
+    }
+}

@@ -1,0 +1,282 @@
+package io.shardwise.benchmarks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** Formats {@link Row}s: a console line, a text table, Markdown, and the Shardwise/KPL ratios. */
+final class Report {
+    private Report() {
+    }
+
+    static final String[] HEADERS = {"workload", "producer", "records/s", "MB/s", "CPU s", "records/CPU-s",
+        "peak RSS MiB", "p50 ms", "p99 ms", "throttled", "verified", "byte-limit use", "shares",
+        "user rec/Kinesis rec", "PutRecords", "endpoint CPU s"};
+
+    /** The figures compared as Shardwise/KPL. */
+    static final Map<String, ToDoubleFunction<Row>> RATIOS = new LinkedHashMap<>();
+
+    static {
+        RATIOS.put("records/s", Row::recordsPerSecond);
+        RATIOS.put("MB/s", Row::megabytesPerSecond);
+        RATIOS.put("CPU s", Row::cpuSeconds);
+        RATIOS.put("records/CPU-s", Row::recordsPerCpuSecond);
+        RATIOS.put("peak RSS", Row::peakRssMiB);
+        RATIOS.put("p50", Row::p50Millis);
+        RATIOS.put("p99", Row::p99Millis);
+        RATIOS.put("throttled", Row::throttledRatio);
+        RATIOS.put("byte-limit use", Row::utilisation);
+    }
+
+    static String consoleRow(Row r) {
+        String[] c = cells(r);
+        return String.format("%-9s %11s rec/s %8s MB/s  cpu %7s s  %10s rec/cpu-s  rss %6s MiB  p50 %8s ms  p99 %8s ms"
+                        + "  throttled %6s  verified %s%s%s",
+                c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
+                c[11].isEmpty() ? "" : "  limit use " + c[11], c[12].isEmpty() ? "" : "  shares " + c[12]);
+    }
+
+    static String[] cells(Row r) {
+        return new String[] {
+            r.workload().id(),
+            r.producer(),
+            String.format("%,.0f", r.recordsPerSecond()),
+            String.format("%,.1f", r.megabytesPerSecond()),
+            String.format("%,.2f", r.cpuSeconds()),
+            String.format("%,.0f", r.recordsPerCpuSecond()),
+            String.format("%,.0f", r.peakRssMiB()),
+            ms(r.p50Millis()),
+            ms(r.p99Millis()),
+            String.format("%.2f%%", 100 * r.throttledRatio()),
+            (r.expected() >= 0 ? String.format("%,d/%,d", r.verified(), r.expected()) : String.format("%,d", r.verified()))
+                    + (r.duplicates() > 0 ? String.format(" (+%,d dup)", r.duplicates()) : ""),
+            Double.isNaN(r.utilisation()) ? "" : String.format("%.1f%%", 100 * r.utilisation()),
+            r.shares(),
+            Double.isNaN(r.userRecordsPerKinesisRecord()) ? "" : String.format("%.1f", r.userRecordsPerKinesisRecord()),
+            String.format("%,d", r.putRecordsRequests()),
+            String.format("%,.2f", r.endpointCpuSeconds()),
+        };
+    }
+
+    private static String ms(double v) {
+        return v < 0 ? "-" : v < 10 ? String.format("%.2f", v) : String.format("%,.0f", v);
+    }
+
+    static String text(List<Row> rows) {
+        List<String[]> table = new ArrayList<>();
+        table.add(HEADERS);
+        for (Row r : rows) {
+            table.add(cells(r));
+        }
+        StringBuilder sb = new StringBuilder(align(table));
+        List<String[]> ratios = ratioTable(rows);
+        if (ratios.size() > 1) {
+            sb.append("\nShardwise / KPL (above 1 is better for records/s, MB/s, records/CPU-s and byte-limit use;"
+                    + " below 1 is better for CPU s, RSS, latency and throttling):\n");
+            sb.append(align(ratios));
+        }
+        return sb.toString();
+    }
+
+    static List<String[]> ratioTable(List<Row> rows) {
+        List<String[]> out = new ArrayList<>();
+        List<String> head = new ArrayList<>(List.of("workload"));
+        head.addAll(RATIOS.keySet());
+        out.add(head.toArray(new String[0]));
+        Map<String, Row> shardwise = new LinkedHashMap<>();
+        Map<String, Row> kpl = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.producer().equals("shardwise")) {
+                shardwise.put(r.workload().id(), r);
+            } else if (r.producer().equals("kpl")) {
+                kpl.put(r.workload().id(), r);
+            }
+        }
+        for (Map.Entry<String, Row> e : shardwise.entrySet()) {
+            Row k = kpl.get(e.getKey());
+            if (k == null) {
+                continue;
+            }
+            List<String> line = new ArrayList<>(List.of(e.getKey()));
+            for (ToDoubleFunction<Row> f : RATIOS.values()) {
+                double s = f.applyAsDouble(e.getValue());
+                double b = f.applyAsDouble(k);
+                line.add(Double.isNaN(s) || Double.isNaN(b) || b <= 0 || s < 0 ? "-" : String.format("%.2fx", s / b));
+            }
+            out.add(line.toArray(new String[0]));
+        }
+        return out;
+    }
+
+    private static String align(List<String[]> table) {
+        int cols = table.get(0).length;
+        int[] w = new int[cols];
+        for (String[] row : table) {
+            for (int i = 0; i < cols; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : table) {
+            for (int i = 0; i < cols; i++) {
+                String cell = row[i];
+                boolean left = i < 2;
+                sb.append(left ? String.format("%-" + w[i] + "s", cell) : String.format("%" + w[i] + "s", cell));
+                sb.append(i + 1 < cols ? "  " : "\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String markdownTable(List<String[]> table, int leftColumns) {
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < table.size(); r++) {
+            sb.append("| ").append(String.join(" | ", table.get(r))).append(" |\n");
+            if (r == 0) {
+                sb.append("|");
+                for (int i = 0; i < table.get(0).length; i++) {
+                    sb.append(i < leftColumns ? " --- |" : " ---: |");
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static final String BEGIN = "<!-- generated by benchmarks/run: begin -->";
+    static final String END = "<!-- generated by benchmarks/run: end -->";
+
+    /**
+     * The report to write to {@code existing}'s file: if that holds the {@link #BEGIN}/{@link #END}
+     * markers, only the text between them is replaced (so hand-written notes around them stay);
+     * otherwise the whole file is the generated report.
+     */
+    static String merge(String existing, String generated) {
+        String block = BEGIN + "\n" + generated.strip() + "\n" + END + "\n";
+        if (existing != null) {
+            int b = existing.indexOf(BEGIN);
+            int e = existing.indexOf(END);
+            if (b >= 0 && e > b) {
+                return existing.substring(0, b) + block + existing.substring(e + END.length()).replaceFirst("^\n", "");
+            }
+        }
+        return "# Benchmarks: Shardwise, the KPL and the plain SDK\n\n" + block;
+    }
+
+    static String markdown(List<Row> rows, BenchmarkMain.Options o, String date, String machine,
+            Map<String, String> profiles, List<String> problems) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Measured ").append(date).append(" on ").append(machine).append(", at the end ")
+                .append(Machine.loadAverage()).append(".\n");
+        sb.append("Command: `").append(o.command.strip()).append("`.")
+                .append(o.quick ? " **Quick (smoke) run: record counts / 20, short timed runs; not for comparison.**" : "")
+                .append("\n\n");
+        sb.append("""
+                The machine has 2 cores shared by the producer process, the endpoint (FakeKinesis, in the harness's
+                JVM, TLS) and anything else running: figures are noisy, compare them within one run only.
+
+                ## Workloads
+
+                """);
+        Map<String, Workload> seen = new LinkedHashMap<>();
+        for (Row r : rows) {
+            seen.putIfAbsent(r.workload().id(), r.workload());
+        }
+        for (Workload w : seen.values()) {
+            sb.append("- **(").append(w.id()).append(")** ").append(w.title()).append('\n');
+        }
+        sb.append("\n## Results\n\n");
+        List<String[]> table = new ArrayList<>();
+        table.add(HEADERS);
+        for (Row r : rows) {
+            table.add(cells(r));
+        }
+        sb.append(markdownTable(table, 2));
+        List<String[]> ratios = ratioTable(rows);
+        if (ratios.size() > 1) {
+            sb.append("\n## Shardwise / KPL\n\n");
+            sb.append("Above 1 is better for records/s, MB/s, records/CPU-s and byte-limit use; below 1 is better for"
+                    + " CPU s, peak RSS, latency and throttling.\n\n");
+            sb.append(markdownTable(ratios, 1));
+        }
+        if (!problems.isEmpty()) {
+            sb.append("\n## Problems in this run\n\n");
+            for (String p : problems) {
+                sb.append("- ").append(p).append('\n');
+            }
+        }
+        sb.append("""
+
+                ## How it is measured
+
+                `benchmarks/run` (module `benchmarks`, class `BenchmarkMain`) runs, for each workload and producer, a
+                fresh `FakeKinesis` (producer-testkit) in the harness's JVM: HTTPS with a self-signed certificate made
+                by `keytool` at start, per-shard limits enforced (1,000 records/s and 1 MiB/s per shard), records not
+                retained. Each producer runs in a forked JVM (`ProducerRunner`, `%s`) so its CPU and memory are its
+                own; the KPL's native daemon is that JVM's child and is counted with it.
+
+                - **Producers.** *shardwise*: `KinesisProducer` with `ProducerConfig.defaults()` and a producer-built
+                  client (the forked JVM trusts the certificate via `javax.net.ssl.trustStore`). *kpl*: KPL %s with
+                  its defaults except `setKinesisEndpoint("localhost")`, `setKinesisPort`, `setVerifyCertificate(false)`,
+                  `setMetricsLevel("none")`; the driver caps outstanding records at %,d as a user must (its Java
+                  side slows down sharply with hundreds of thousands outstanding). *sdk*: `KinesisAsyncClient.putRecords`
+                  with 500-entry (5 MiB) batches, at most %d requests in flight, failed entries re-sent after 100 ms,
+                  a partial batch sent after 100 ms, no aggregation, at most %,d records outstanding. Shardwise's own
+                  backpressure (`maxOutstandingRecords`, blocking add) bounds it; the driver adds no cap.
+                - **Records.** Random partition keys (up to 16 hex digits); data of the stated size whose first 10
+                  bytes carry the record's index, the process id and warm-up/measured flag, the rest random.
+                - **Warm-up.** Each process first sends an untimed warm-up and waits for it, so connections, shard
+                  maps, the KPL's DescribeStreamSummary (`RecordDistributionStrategy`) and the JIT (TLS, marshalling)
+                  are ready: in count runs 10%% of the records (2,000..100,000) and for at least %s s, in timed
+                  runs 2,000 records. Then the harness says GO.
+                - **Count runs (a-c).** The process adds the records as fast as the producer takes them and waits for
+                  every acknowledgement. records/s = records / time from GO to the last acknowledgement.
+                - **Timed runs (d, e).** Each process adds records at a fixed rate (the offered load: 3x the shards'
+                  byte limit for all processes together; in (e) each of the two offers 1.5x) until the harness says
+                  STOP after the window. records/s and MB/s are what the endpoint stored in the window;
+                  byte-limit use = Kinesis bytes stored (data + partition keys, as the limit counts them) /
+                  (shards x 1 MiB/s x window); shares = each process's part of the user bytes stored.
+                - **CPU s.** utime + stime of the producer JVM and its descendants (`/proc/<pid>/stat`) from GO to
+                  the end, all threads (GC and JIT included). **peak RSS**: sum of each process's `VmHWM`, reset at
+                  GO (`/proc/<pid>/clear_refs`) so it covers the measured phase.
+                - **Latency.** From the start of the add call to the completion callback, for acknowledged records
+                  (saturating count runs measure mostly buffering: outstanding records / throughput).
+                - **throttled.** Kinesis entries the endpoint refused with ProvisionedThroughputExceededException /
+                  entries it received (retries included).
+                - **verified.** User records the endpoint stored, counted once each, after deaggregating every
+                  stored Kinesis record (`Deaggregator`, which checks the MD5 trailer) and checking each user record's
+                  hash key (explicit, or MD5 of its partition key) lies in the range of the shard it landed on.
+                  Misrouted records and bad aggregates are reported as problems (the run then exits with 1), and so
+                  is a count run that does not get every record verified; duplicates are shown as "+N dup".
+                - **user rec/Kinesis rec.** Aggregation: measured user records per Kinesis record stored.
+                - **endpoint CPU s.** CPU of the harness's own JVM over the run: the endpoint (TLS, parsing) and the
+                  verifier. It shares the 2 cores with the producer, so a producer that makes the endpoint work
+                  harder (many small requests) also slows itself down.
+                - **Caveats.** Peak RSS of the JVM producers follows their heap limit (`-Xmx1g`: G1 grows the heap
+                  when allocation is fast); the KPL's Java side is small and its daemon holds the buffers. In count
+                  runs every producer is saturated, so latency mostly measures how many records it buffers.
+                """.formatted(String.join(" ", o.childJvmOptions), "1.1.1", o.kplCap, o.sdkConcurrency, o.sdkCap,
+                        String.format("%.0f", o.warmupSeconds)));
+        if (!profiles.isEmpty()) {
+            sb.append("\n## Profile (JFR execution samples)\n\n");
+            for (String p : profiles.values()) {
+                sb.append("```\n").append(p.strip()).append("\n```\n");
+            }
+        }
+        sb.append("""
+
+                ## Running it
+
+                ```bash
+                benchmarks/run                      # everything (10-15 minutes); writes docs/benchmarks.md
+                benchmarks/run --quick              # smoke run (CI); writes benchmarks/target/benchmarks-quick.md
+                benchmarks/run --workloads a --producers shardwise --profile --out /tmp/a.md   # JFR of Shardwise
+                benchmarks/run --jmh                # JMH micro-benchmarks; e.g. --jmh -prof gc, --jmh AddRecord
+                benchmarks/run --help
+                ```
+                """);
+        return sb.toString();
+    }
+}

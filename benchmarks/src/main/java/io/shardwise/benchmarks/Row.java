@@ -1,0 +1,122 @@
+package io.shardwise.benchmarks;
+
+import io.shardwise.producer.testkit.FakeKinesis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures of one producer in one workload.
+ *
+ * @param recordsPerSecond user records per second (count runs: all records over the time to the
+ *     last acknowledgement; timed runs: user records the endpoint stored in the window)
+ * @param megabytesPerSecond the same in user-data megabytes (10^6 bytes)
+ * @param cpuSeconds CPU of the producer processes and their children (the KPL daemon) over the run
+ * @param recordsPerCpuSecond user records per CPU second
+ * @param peakRssMiB sum of each process's peak resident set
+ * @param p50Millis median add-to-acknowledgement latency
+ * @param p99Millis 99th percentile
+ * @param throttledRatio Kinesis entries the endpoint throttled / entries it received
+ * @param verified measured user records the endpoint stored on the right shard (first copies)
+ * @param expected records added (count runs), -1 for timed runs
+ * @param utilisation timed runs: bytes stored / (shards x 1 MiB/s x window); NaN otherwise
+ * @param shares timed runs with several processes: each one's share of the bytes stored
+ * @param userRecordsPerKinesisRecord user records per stored Kinesis record (aggregation)
+ * @param putRecordsRequests PutRecords requests the endpoint served in the run
+ * @param failed records whose future failed in the producer
+ * @param misrouted user records stored on a shard whose range does not hold their hash key
+ * @param invalid aggregates with a bad MD5 or format
+ * @param duplicates user records stored more than once
+ * @param seconds the measured time
+ * @param endpointCpuSeconds CPU of the harness's JVM (the endpoint and the verifier) over the run
+ */
+record Row(Workload workload, String producer, double recordsPerSecond, double megabytesPerSecond, double cpuSeconds,
+        double recordsPerCpuSecond, double peakRssMiB, double p50Millis, double p99Millis, double throttledRatio,
+        long verified, long expected, double utilisation, String shares, double userRecordsPerKinesisRecord,
+        long putRecordsRequests, long failed, long misrouted, long invalid, long duplicates, double seconds,
+        double endpointCpuSeconds) {
+
+    static Row of(Workload w, String producer, List<Map<String, String>> results, FakeKinesis.Counters c0,
+            FakeKinesis.Counters c1, Verifier.TallySnapshot[] t0, Verifier.TallySnapshot[] t1, double window,
+            Verifier verifier, double endpointCpuSeconds) {
+        long cpuTicks = 0;
+        long rssKiB = 0;
+        long failed = 0;
+        double slowest = 0;
+        LatencyHistogram h = new LatencyHistogram();
+        for (Map<String, String> r : results) {
+            cpuTicks += Long.parseLong(r.get("cpuTicks"));
+            rssKiB += Long.parseLong(r.get("peakRssKiB"));
+            failed += Long.parseLong(r.get("failed"));
+            slowest = Math.max(slowest, Long.parseLong(r.get("elapsedNanos")) / 1e9);
+            h.add(LatencyHistogram.decode(r.get("hist")));
+        }
+        long verified = 0;
+        long bytes = 0;
+        long misrouted = 0;
+        long dups = 0;
+        List<Long> perProcessBytes = new ArrayList<>();
+        for (int i = 0; i < t0.length; i++) {
+            Verifier.TallySnapshot d = t1[i].minus(t0[i]);
+            verified += d.measuredOk();
+            bytes += d.measuredBytes();
+            misrouted += d.misrouted();
+            dups += d.duplicates();
+            perProcessBytes.add(d.measuredBytes());
+        }
+        double seconds = w.timed() ? window : slowest;
+        double cpu = cpuTicks / (double) ProcStats.TICKS_PER_SECOND;
+        long expected = w.timed() ? -1 : w.records() * w.processes();
+        double records = w.timed() ? verified : expected;
+        long received = c1.entriesReceived() - c0.entriesReceived();
+        long throttled = c1.entriesThrottled() - c0.entriesThrottled();
+        long stored = c1.entriesStored() - c0.entriesStored();
+        double utilisation = Double.NaN;
+        String shares = "";
+        if (w.timed()) {
+            utilisation = (c1.bytesStored() - c0.bytesStored())
+                    / (w.shards() * (double) FakeKinesis.DEFAULT_BYTES_PER_SECOND * window);
+            if (perProcessBytes.size() > 1 && bytes > 0) {
+                StringBuilder sb = new StringBuilder();
+                for (long b : perProcessBytes) {
+                    sb.append(sb.length() == 0 ? "" : "/").append(Math.round(100.0 * b / bytes));
+                }
+                shares = sb.toString();
+            }
+        }
+        return new Row(w, producer,
+                records / seconds,
+                (w.timed() ? bytes : records * w.recordSize()) / seconds / 1e6,
+                cpu,
+                cpu > 0 ? records / cpu : Double.NaN,
+                rssKiB / 1024.0,
+                h.quantile(0.50) / 1000.0,
+                h.quantile(0.99) / 1000.0,
+                received > 0 ? throttled / (double) received : 0,
+                verified, expected, utilisation, shares,
+                stored > 0 ? verified / (double) stored : Double.NaN,
+                c1.requests("PutRecords") - c0.requests("PutRecords"),
+                failed, misrouted, verifier.invalidAggregates.sum(), dups, seconds, endpointCpuSeconds);
+    }
+
+    List<String> problems() {
+        List<String> p = new ArrayList<>();
+        String at = "(" + workload.id() + ") " + producer + ": ";
+        if (misrouted > 0) {
+            p.add(at + misrouted + " user records stored on a shard that does not hold their hash key");
+        }
+        if (invalid > 0) {
+            p.add(at + invalid + " invalid aggregated records");
+        }
+        if (expected >= 0 && verified != expected) {
+            p.add(at + "endpoint verified " + verified + " of " + expected + " records");
+        }
+        if (expected < 0 && verified == 0) {
+            p.add(at + "no records stored in the window");
+        }
+        if (expected >= 0 && failed > 0) {
+            p.add(at + failed + " records failed");
+        }
+        return p;
+    }
+}

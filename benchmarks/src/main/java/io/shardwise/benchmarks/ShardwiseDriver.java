@@ -1,0 +1,50 @@
+package io.shardwise.benchmarks;
+
+import io.shardwise.producer.KinesisProducer;
+import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.ShardwiseException;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Shardwise as a user would run it: {@code KinesisProducer} with the default {@code ProducerConfig}
+ * (only {@code preserveShardOrder} can be switched off, as a diagnostic: {@code --shardwise-unordered})
+ * and a producer-built client (HTTPS to the endpoint; the forked JVM trusts its self-signed
+ * certificate through {@code javax.net.ssl.trustStore}). No outstanding cap in the driver: the
+ * producer's own backpressure ({@code maxOutstandingRecords}, blocking add) bounds it.
+ */
+final class ShardwiseDriver extends Driver {
+    private final KinesisProducer producer;
+
+    ShardwiseDriver(String scheme, String host, int port, String stream, boolean preserveShardOrder) {
+        this.producer = KinesisProducer.builder()
+                .config(ProducerConfig.builder().preserveShardOrder(preserveShardOrder).build())
+                .region(Region.US_EAST_1)
+                .endpointOverride(URI.create(scheme + "://" + host + ":" + port))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCHMARK", "benchmark-secret")))
+                .streamName(stream)
+                .build();
+    }
+
+    @Override
+    void add(String partitionKey, byte[] data, long addedAtNanos) {
+        try {
+            producer.addUserRecord(partitionKey, data).whenComplete((r, e) -> completed(addedAtNanos, e == null));
+        } catch (ShardwiseException e) {
+            // BufferFullException after maxBlockTime, or closed: the record was not accepted
+            failed.incrementAndGet();
+        }
+    }
+
+    @Override
+    long throttledEntries() {
+        return producer.stats().throttledEntries();
+    }
+
+    @Override
+    String throttledUnit() {
+        return "Kinesis entries";
+    }
+}

@@ -1,0 +1,231 @@
+package io.shardwise.benchmarks;
+
+import io.shardwise.producer.aggregation.DeaggregatedRecord;
+import io.shardwise.producer.aggregation.Deaggregator;
+import io.shardwise.producer.aggregation.InvalidAggregatedRecordException;
+import io.shardwise.producer.testkit.StoredRecord;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * The endpoint's record listener: deaggregates every stored Kinesis record (the
+ * {@link Deaggregator} checks each aggregate's MD5 trailer) and checks that every user record's hash
+ * key (its explicit hash key, else the MD5 of its partition key) lies in the hash-key range of the
+ * shard it was stored on. Counts, per producer process, verified user records, their bytes,
+ * misrouted ones and duplicates (by the index each benchmark record carries, see {@link Payloads}).
+ *
+ * <p>The endpoint calls {@link #accept} on its worker threads before it answers; that only queues the
+ * record, and one verifier thread does the work, so verification costs CPU but adds no latency to
+ * the producer's requests. {@link #drain} waits until everything queued is verified.
+ */
+final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
+    static final int MAX_PRODUCERS = 4;
+
+    /** Per producer process. */
+    static final class Tally {
+        final LongAdder measuredOk = new LongAdder();
+        final LongAdder measuredBytes = new LongAdder();
+        final LongAdder warmupOk = new LongAdder();
+        final LongAdder misrouted = new LongAdder();
+        final LongAdder duplicates = new LongAdder();
+        private final BitSet seen = new BitSet();
+
+        synchronized boolean firstTime(long index) {
+            if (index < 0 || index >= Integer.MAX_VALUE) {
+                return true;
+            }
+            int i = (int) index;
+            if (seen.get(i)) {
+                return false;
+            }
+            seen.set(i);
+            return true;
+        }
+
+        synchronized long distinct() {
+            return seen.cardinality();
+        }
+    }
+
+    /** A snapshot of one producer's tally. */
+    record TallySnapshot(long measuredOk, long measuredBytes, long warmupOk, long misrouted, long duplicates) {
+        TallySnapshot minus(TallySnapshot o) {
+            return new TallySnapshot(measuredOk - o.measuredOk, measuredBytes - o.measuredBytes, warmupOk - o.warmupOk,
+                    misrouted - o.misrouted, duplicates - o.duplicates);
+        }
+    }
+
+    private final Tally[] tallies = new Tally[MAX_PRODUCERS];
+    final LongAdder kinesisRecords = new LongAdder();
+    final LongAdder aggregatedRecords = new LongAdder();
+    final LongAdder invalidAggregates = new LongAdder();
+    final LongAdder foreign = new LongAdder();
+    private volatile Map<String, long[]> ranges = Map.of();
+    private final ThreadLocal<MessageDigest> md5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    /** Stored records, and {@link Mark}s asking for a snapshot of the tallies at that point. */
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+
+    private record Mark(int processes, CompletableFuture<TallySnapshot[]> result) {
+    }
+
+    Verifier() {
+        for (int i = 0; i < MAX_PRODUCERS; i++) {
+            tallies[i] = new Tally();
+        }
+        worker = new Thread(this::work, "verifier");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void work() {
+        try {
+            while (true) {
+                Object o = queue.take();
+                if (o instanceof Mark m) {
+                    TallySnapshot[] out = new TallySnapshot[m.processes()];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = snapshot(i);
+                    }
+                    m.result().complete(out);
+                    continue;
+                }
+                try {
+                    verify((StoredRecord) o);
+                } catch (RuntimeException e) {
+                    foreign.increment();
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    /**
+     * The tallies of the first {@code processes} producers over exactly the records stored before
+     * this call, once the verifier has got through them.
+     */
+    TallySnapshot[] tallies(int processes, Duration timeout) throws Exception {
+        Mark m = new Mark(processes, new CompletableFuture<>());
+        queue.add(m);
+        return m.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        worker.interrupt();
+    }
+
+    /** Sets the shards' hash-key ranges (before traffic starts). */
+    void shards(List<Shard> shards) {
+        Map<String, long[]> m = new HashMap<>();
+        for (Shard s : shards) {
+            BigInteger start = new BigInteger(s.hashKeyRange().startingHashKey());
+            BigInteger end = new BigInteger(s.hashKeyRange().endingHashKey());
+            m.put(s.shardId(), new long[] {start.shiftRight(64).longValue(), start.longValue(),
+                    end.shiftRight(64).longValue(), end.longValue()});
+        }
+        ranges = m;
+    }
+
+    Tally tally(int producerId) {
+        return tallies[producerId];
+    }
+
+    private TallySnapshot snapshot(int producerId) {
+        Tally t = tallies[producerId];
+        return new TallySnapshot(t.measuredOk.sum(), t.measuredBytes.sum(), t.warmupOk.sum(), t.misrouted.sum(),
+                t.duplicates.sum());
+    }
+
+    @Override
+    public void accept(StoredRecord r) {
+        queue.add(r);
+    }
+
+    private void verify(StoredRecord r) {
+        kinesisRecords.increment();
+        long[] range = ranges.get(r.shardId());
+        List<DeaggregatedRecord> users;
+        try {
+            users = Deaggregator.create().deaggregate(r.data(), r.partitionKey(), r.explicitHashKey().orElse(null));
+        } catch (InvalidAggregatedRecordException e) {
+            invalidAggregates.increment();
+            return;
+        }
+        if (users.size() > 1 || (users.size() == 1 && users.get(0).aggregated())) {
+            aggregatedRecords.increment();
+        }
+        long[] h = new long[2];
+        for (DeaggregatedRecord u : users) {
+            ByteBuffer data = u.dataBuffer();
+            if (data.remaining() < Payloads.HEADER) {
+                foreign.increment();
+                continue;
+            }
+            int p = data.get(data.position() + 8);
+            if (p < 0 || p >= MAX_PRODUCERS) {
+                foreign.increment();
+                continue;
+            }
+            Tally t = tallies[p];
+            hashKey(u, h);
+            if (range == null || !inRange(h, range)) {
+                t.misrouted.increment();
+                continue;
+            }
+            if (data.get(data.position() + 9) == Payloads.MEASURED) {
+                if (t.firstTime(data.getLong(data.position()))) {
+                    t.measuredOk.increment();
+                    t.measuredBytes.add(data.remaining());
+                } else {
+                    t.duplicates.increment();
+                }
+            } else {
+                t.warmupOk.increment();
+            }
+        }
+    }
+
+    private void hashKey(DeaggregatedRecord u, long[] out) {
+        if (u.explicitHashKey().isPresent()) {
+            BigInteger v = new BigInteger(u.explicitHashKey().get());
+            out[0] = v.shiftRight(64).longValue();
+            out[1] = v.longValue();
+            return;
+        }
+        byte[] d = md5.get().digest(u.partitionKey().getBytes(StandardCharsets.UTF_8));
+        out[0] = ByteBuffer.wrap(d, 0, 8).getLong();
+        out[1] = ByteBuffer.wrap(d, 8, 8).getLong();
+    }
+
+    private static boolean inRange(long[] h, long[] range) {
+        return compare(h[0], h[1], range[0], range[1]) >= 0 && compare(h[0], h[1], range[2], range[3]) <= 0;
+    }
+
+    private static int compare(long aHi, long aLo, long bHi, long bLo) {
+        int c = Long.compareUnsigned(aHi, bHi);
+        return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
+    }
+}
