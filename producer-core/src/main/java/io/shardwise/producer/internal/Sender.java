@@ -394,11 +394,11 @@ final class Sender implements Runnable {
 
     /**
      * Watches whether shard prediction works. Once records miss, the maps installed afterwards are
-     * on probation: if, after {@link #MISS_STREAK_LIMIT} such refreshes, a quarter or more of at least
+     * on probation: if, after {@link #MISS_STREAK_LIMIT} such refreshes, 5 % or more of at least
      * {@value #MIN_JUDGED} records predicted with them still land elsewhere, the service distributes
      * records itself and the stream falls back to batching without prediction. After a reshard only
-     * the old map misses, so the new maps predict well and {@value #MIN_JUDGED_GOOD} well-predicted
-     * records clear the probation.
+     * the old map misses, so the new maps predict well and {@value #MIN_JUDGED_GOOD} records predicted
+     * with under 1 % misses clear the probation.
      */
     private void judgePrediction(StreamPipeline p, int generation, ResponseHandler.Outcome outcome) {
         if (p.firstMissGeneration < 0) {
@@ -413,7 +413,7 @@ final class Sender implements Runnable {
         p.suspectPredicted += outcome.predicted();
         p.suspectMisses += outcome.predictionMisses();
         if (p.refreshesSinceMiss >= MISS_STREAK_LIMIT && p.suspectPredicted >= MIN_JUDGED
-                && p.suspectMisses * 4 >= p.suspectPredicted) {
+                && p.suspectMisses * 20 >= p.suspectPredicted) {
             long now = time.nanoTime();
             p.disablePrediction(now + PREDICTION_RECHECK_NANOS);
             counters.predictionFallbacks.increment();
@@ -421,7 +421,7 @@ final class Sender implements Runnable {
                     + " (the service may distribute records itself); batching without shard prediction (and without"
                     + " aggregation) for {} s", p.stream, p.suspectMisses * 100 / p.suspectPredicted, p.refreshesSinceMiss,
                     PREDICTION_RECHECK_NANOS / 1_000_000_000L);
-        } else if (p.suspectPredicted >= MIN_JUDGED_GOOD && p.suspectMisses * 20 < p.suspectPredicted) {
+        } else if (p.suspectPredicted >= MIN_JUDGED_GOOD && p.suspectMisses * 100 < p.suspectPredicted) {
             p.predictionHealthy();
         }
     }
