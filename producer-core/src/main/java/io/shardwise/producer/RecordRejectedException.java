@@ -2,7 +2,7 @@ package io.shardwise.producer;
 
 import java.util.List;
 
-/** Kinesis rejected the request with an error that retrying cannot fix (for example InvalidArgumentException, AccessDeniedException or a KMS key problem). {@link #errorCode()} holds the service's error code. */
+/** Kinesis or Firehose rejected the request with an error that retrying cannot fix (for example InvalidArgumentException, AccessDeniedException, or a KMS key problem such as InvalidKMSResourceException). {@link #errorCode()} holds the service's error code. */
 public final class RecordRejectedException extends RecordFailedException {
     private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,7 @@ package io.shardwise.producer;
 
 import java.util.List;
 
-/** The stream does not exist (Kinesis answered ResourceNotFoundException). Create the stream or fix its name; the producer does not retry this. */
+/** The stream (or Firehose delivery stream) does not exist: the service answered ResourceNotFoundException. Create it or fix its name; the producer does not retry this. */
 public final class StreamNotFoundException extends RecordFailedException {
     private static final long serialVersionUID = 1L;
 

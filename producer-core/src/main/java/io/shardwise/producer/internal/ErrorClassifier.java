@@ -9,7 +9,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * Decides what a failed PutRecords (or ListShards) call means for its records: retry, or fail at
+ * Decides what a failed PutRecords, PutRecordBatch (or ListShards) call means for its records: retry, or fail at
  * once because retrying cannot help. See {@code DESIGN.md} section 4.
  */
 final class ErrorClassifier {
@@ -33,7 +33,7 @@ final class ErrorClassifier {
             "InvalidArgumentException", "ValidationException", "AccessDeniedException", "AccessDenied",
             "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
             "MissingAuthenticationTokenException", "MissingAuthenticationToken", "ExpiredTokenException",
-            "InvalidClientTokenId", "InvalidKMSResourceException");
+            "InvalidClientTokenId", "InvalidSourceException");
 
     private ErrorClassifier() {
     }
@@ -71,10 +71,13 @@ final class ErrorClassifier {
         return new Classified(Kind.REJECTED, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
     }
 
-    /** @return whether the code means the shard or stream is over its throughput */
+    /**
+     * @return whether the code means the shard or stream is over its throughput (for Firehose,
+     *     {@code ServiceUnavailableException} is its "slow down")
+     */
     static boolean isThrottling(String code) {
         return "ProvisionedThroughputExceededException".equals(code) || "LimitExceededException".equals(code)
-                || "ThrottlingException".equals(code);
+                || "ThrottlingException".equals(code) || "ServiceUnavailableException".equals(code);
     }
 
     /** Classifies a service error code, as found in a request-level exception. */
@@ -86,6 +89,11 @@ final class ErrorClassifier {
             return new Classified(Kind.REJECTED, code, message
                     + " -- the stream is encrypted with a KMS key this producer cannot use: allow kms:GenerateDataKey on that key"
                     + " for this producer's IAM principal (in the key policy or an IAM policy), and check the key is enabled");
+        }
+        if ("InvalidKMSResourceException".equals(code)) {
+            return new Classified(Kind.REJECTED, code, message
+                    + " -- the delivery stream is encrypted with a KMS key Firehose cannot use (disabled, deleted, or"
+                    + " access denied): enable the key or fix its key policy, or change the stream's encryption");
         }
         if (REJECTED_CODES.contains(code)) {
             return new Classified(Kind.REJECTED, code, message);

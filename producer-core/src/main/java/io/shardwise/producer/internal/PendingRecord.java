@@ -28,7 +28,9 @@ final class PendingRecord {
     final long hashLow;
     final long addedNanos;
     final long deadlineNanos;
-    final CompletableFuture<PutResult> future = new CompletableFuture<>();
+    /** Completed with the value {@link #results} builds, or with a {@link RecordFailedException}. */
+    final CompletableFuture<Object> future = new CompletableFuture<>();
+    private final ResultFactory results;
 
     private final Outstanding outstanding;
     private final Outstanding.Epoch epoch;
@@ -53,8 +55,34 @@ final class PendingRecord {
     /** When a retry may be sent (sender thread only). */
     long retryAtNanos;
 
+    /** Builds the value the future of a delivered record completes with. */
+    @FunctionalInterface
+    interface ResultFactory {
+        /**
+         * @param shardId the shard that stored it ({@code null} for Firehose)
+         * @param id sequence number (Kinesis) or record id (Firehose)
+         * @param subSequenceNumber position within its aggregated or packed entry (0 when alone)
+         * @param aggregated whether it travelled in an aggregated or packed entry
+         * @param attempts every attempt, the successful one last
+         * @return the result
+         */
+        Object succeeded(String shardId, String id, long subSequenceNumber, boolean aggregated, List<Attempt> attempts);
+    }
+
+    /** Results of Kinesis records: {@link PutResult}. */
+    static final ResultFactory KINESIS_RESULTS = PutResult::new;
+
+    /** A Kinesis record, completed with a {@link PutResult}. */
     PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
                   long hashHigh, long hashLow, long addedNanos, long deadlineNanos, Outstanding outstanding) {
+        this(stream, partitionKey, explicitHashKey, data, size, hashHigh, hashLow, addedNanos, deadlineNanos, outstanding,
+                KINESIS_RESULTS);
+    }
+
+    PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
+                  long hashHigh, long hashLow, long addedNanos, long deadlineNanos, Outstanding outstanding,
+                  ResultFactory results) {
+        this.results = results;
         this.stream = stream;
         this.partitionKey = partitionKey;
         this.explicitHashKey = explicitHashKey;
@@ -66,6 +94,12 @@ final class PendingRecord {
         this.deadlineNanos = deadlineNanos;
         this.outstanding = outstanding;
         this.epoch = outstanding.register(size);
+    }
+
+    /** @return the future, typed as the caller of the producer sees it ({@link PutResult} for Kinesis) */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> future() {
+        return (CompletableFuture<T>) (CompletableFuture<?>) future;
     }
 
     List<Attempt> attempts() {
@@ -114,7 +148,7 @@ final class PendingRecord {
         // done sees the counts, and a flush completes only after the future.
         outstanding.count(size, null);
         notifyObserver(shardId, all.size(), null);
-        future.complete(new PutResult(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
+        future.complete(results.succeeded(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
         outstanding.leave(epoch);
         return true;
     }

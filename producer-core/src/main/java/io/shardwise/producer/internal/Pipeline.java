@@ -4,6 +4,7 @@ import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ProducerStats;
 import io.shardwise.producer.PutResult;
+import io.shardwise.producer.firehose.FirehosePutResult;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
@@ -18,14 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 
 /**
- * The engine behind {@code KinesisProducer}: validation and hashing on the caller's thread, the
+ * The engine behind {@code KinesisProducer} and {@code FirehoseProducer}: validation and hashing on the caller's thread, the
  * {@link Sender} thread, the callback executor, and the lifecycle (flush, close). Public only so
  * the API package can reach it; not API.
  *
@@ -43,11 +46,25 @@ public final class Pipeline {
      * @param credentialsProvider credentials, or {@code null} for the default chain
      */
     public record ClientSettings(Region region, URI endpointOverride, AwsCredentialsProvider credentialsProvider) {
+        /** Sets what was given on an SDK client builder; leaves the rest to the SDK's default chains. */
+        void applyTo(AwsClientBuilder<?, ?> b) {
+            if (region != null) {
+                b.region(region);
+            }
+            if (endpointOverride != null) {
+                b.endpointOverride(endpointOverride);
+            }
+            if (credentialsProvider != null) {
+                b.credentialsProvider(credentialsProvider);
+            }
+        }
     }
 
     private final ProducerConfig config;
-    private final KinesisAsyncClient client;
-    private final boolean ownsClient;
+    private final Destination destination;
+    /** Firehose record packing, or {@code null}. */
+    private final Packing packing;
+    private final String clientOrigin;
     private final Executor callbackExecutor;
     private final ExecutorService ownedExecutor;
     private final Sender sender;
@@ -58,30 +75,68 @@ public final class Pipeline {
     private volatile boolean closed;
     private final Object closeLock = new Object();
     private boolean closeDone;
+    private final int id;
 
     /**
+     * The engine of a {@code KinesisProducer}.
+     *
      * @param client the user's client, or {@code null} to build one from {@code settings}
      * @param settings used only when {@code client} is {@code null}
      * @param config the configuration
      * @param callbackExecutor the user's executor, or {@code null} for an owned pool
      */
     public Pipeline(KinesisAsyncClient client, ClientSettings settings, ProducerConfig config, Executor callbackExecutor) {
-        this(client, settings, config, callbackExecutor, Time.SYSTEM);
+        this(new KinesisDestination(client != null ? client : buildKinesisClient(settings, config), client == null,
+                        config.requestTimeout()), client != null, config, kinesisAggregation(config), null, callbackExecutor, Time.SYSTEM);
     }
 
-    Pipeline(KinesisAsyncClient client, ClientSettings settings, ProducerConfig config, Executor callbackExecutor, Time time) {
+    /**
+     * The engine of a {@code FirehoseProducer}: one queue per delivery stream, PutRecordBatch.
+     *
+     * @param client the user's client, or {@code null} to build one from {@code settings}
+     * @param settings used only when {@code client} is {@code null}
+     * @param config the engine's settings (shard options are ignored)
+     * @param packing how to join user records into Firehose records, or {@code null} to send each alone
+     * @param callbackExecutor the user's executor, or {@code null} for an owned pool
+     * @return the engine, started
+     */
+    public static Pipeline forFirehose(FirehoseAsyncClient client, ClientSettings settings, ProducerConfig config,
+                                       Packing packing, Executor callbackExecutor) {
+        FirehoseDestination d = new FirehoseDestination(client != null ? client : FirehoseDestination.buildClient(settings, config),
+                client == null);
+        StreamPipeline.Aggregation aggregation = packing == null ? null
+                : new StreamPipeline.Aggregation(packing.maxSize(), packing.maxCount(), false, packing.delimiter());
+        return new Pipeline(d, client != null, config, aggregation, packing, callbackExecutor, Time.SYSTEM);
+    }
+
+    /**
+     * Joining small user records into one Firehose record: each user record followed by
+     * {@code delimiter} (unless it already ends with it), up to {@code maxSize} bytes and {@code maxCount} records.
+     *
+     * @param maxSize largest joined record, delimiters included
+     * @param maxCount most user records per joined record
+     * @param delimiter the bytes that end each user record (not empty)
+     */
+    public record Packing(int maxSize, int maxCount, byte[] delimiter) {
+    }
+
+    private static StreamPipeline.Aggregation kinesisAggregation(ProducerConfig config) {
+        return config.aggregationEnabled()
+                ? new StreamPipeline.Aggregation(config.aggregationMaxSize(), config.aggregationMaxCount(),
+                        config.aggregationPreservesPartitionKeys(), null)
+                : null;
+    }
+
+    Pipeline(Destination destination, boolean callersClient, ProducerConfig config, StreamPipeline.Aggregation aggregation,
+             Packing packing, Executor callbackExecutor, Time time) {
         this.config = config;
+        this.packing = packing;
         this.time = time;
+        this.destination = destination;
+        this.clientOrigin = callersClient ? "caller's" : "own";
         this.ttlNanos = config.recordTtl().toNanos();
         this.outstanding = new Outstanding(config.maxOutstandingRecords(), config.maxOutstandingBytes(), config.maxBlockTime());
-        int id = IDS.incrementAndGet();
-        if (client != null) {
-            this.client = client;
-            this.ownsClient = false;
-        } else {
-            this.client = buildClient(settings, config);
-            this.ownsClient = true;
-        }
+        this.id = IDS.incrementAndGet();
         if (callbackExecutor != null) {
             this.callbackExecutor = callbackExecutor;
             this.ownedExecutor = null;
@@ -94,27 +149,24 @@ public final class Pipeline {
             });
             this.callbackExecutor = ownedExecutor;
         }
-        this.sender = new Sender(this.client, config, this.callbackExecutor, time, counters, outstanding.observers);
+        this.sender = new Sender(destination, config, aggregation, this.callbackExecutor, time, counters, outstanding.observers);
         sender.start("shardwise-" + id + "-sender");
-        log.info("Shardwise producer {} started ({} client, {})", id, ownsClient ? "own" : "caller's", config);
+        log.info("Shardwise {} producer {} started ({} client, {})", destination.serviceName(), id, clientOrigin, config);
     }
 
-    private static KinesisAsyncClient buildClient(ClientSettings s, ProducerConfig config) {
+    /** The HTTP client every producer-built SDK client uses: enough connections for the requests in flight. */
+    static NettyNioAsyncHttpClient.Builder httpClient(ProducerConfig config) {
+        return NettyNioAsyncHttpClient.builder()
+                .maxConcurrency(Math.max(50, config.maxInFlightRequests() + 8))
+                .connectionAcquisitionTimeout(Duration.ofSeconds(30));
+    }
+
+    private static KinesisAsyncClient buildKinesisClient(ClientSettings s, ProducerConfig config) {
         KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                        .maxConcurrency(Math.max(50, config.maxInFlightRequests() + 8))
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
+                .httpClientBuilder(httpClient(config))
                 // The producer retries failed entries itself, with back-off and per-record accounting.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
-        if (s.region() != null) {
-            b.region(s.region());
-        }
-        if (s.endpointOverride() != null) {
-            b.endpointOverride(s.endpointOverride());
-        }
-        if (s.credentialsProvider() != null) {
-            b.credentialsProvider(s.credentialsProvider());
-        }
+        s.applyTo(b);
         return b.build();
     }
 
@@ -147,8 +199,37 @@ public final class Pipeline {
         }
         RecordValidator.checkSize(data.length, keyLength, config.maxRecordSize());
         long now = time.nanoTime();
-        PendingRecord r = new PendingRecord(stream, partitionKey, explicitHashKey, data, data.length + keyLength,
-                high, low, now, now + ttlNanos, outstanding);
+        return submit(new PendingRecord(stream, partitionKey, explicitHashKey, data, data.length + keyLength,
+                high, low, now, now + ttlNanos, outstanding));
+    }
+
+    /**
+     * Validates and queues one record for a Firehose delivery stream (caller's thread; never blocks
+     * on I/O). With packing, a record containing the delimiter anywhere but at its end is refused.
+     *
+     * @return the record's future
+     */
+    public CompletableFuture<FirehosePutResult> addToDeliveryStream(String deliveryStream, byte[] data) {
+        if (closed) {
+            throw closedError();
+        }
+        RecordValidator.checkDeliveryStream(deliveryStream);
+        RecordValidator.checkData(data);
+        int size;
+        if (packing != null) {
+            RecordValidator.checkNoDelimiter(data, packing.delimiter());
+            size = DelimitedPacker.packedLength(data, packing.delimiter());
+            RecordValidator.checkFirehoseSize(data.length, size - data.length, packing.maxSize(), "packingMaxSize");
+        } else {
+            size = data.length;
+            RecordValidator.checkFirehoseSize(data.length, 0, config.maxRecordSize(), "maxRecordSize");
+        }
+        long now = time.nanoTime();
+        return submit(new PendingRecord(deliveryStream, null, null, data, size, 0, 0, now, now + ttlNanos, outstanding,
+                FirehoseDestination.RESULTS));
+    }
+
+    private <T> CompletableFuture<T> submit(PendingRecord r) {
         sender.submit(r);
         if (closed && sender.withdraw(r)) {
             ProducerClosedException e = closedError();
@@ -156,7 +237,7 @@ public final class Pipeline {
             throw e;
         }
         counters.added.increment();
-        return r.future;
+        return r.future();
     }
 
     private static ProducerClosedException closedError() {
@@ -227,9 +308,7 @@ public final class Pipeline {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (ownsClient) {
-                client.close();
-            }
+            destination.close();
             ProducerStats s = stats();
             log.info("Shardwise producer closed after {} ms: {} records added, {} succeeded, {} failed {}",
                     (System.nanoTime() - start) / 1_000_000, s.userRecordsAdded(), s.userRecordsSucceeded(),

@@ -5,15 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * The entries of one PutRecords request, packed within the limits: at most {@code maxEntries}
+ * The entries of one PutRecords (Kinesis) or PutRecordBatch (Firehose) request, packed within the limits: at most {@code maxEntries}
  * entries and at most {@code maxBytes} of data plus partition keys, except that a single entry
  * larger than {@code maxBytes} may travel alone. An entry is one user record, or an aggregate of
  * several user records of one shard (KPL format, partition key {@code "a"}, explicit hash key of its
- * first user record). Entry i of the request, and of its response, carries the user records
+ * first user record), or for Firehose several user records joined with a delimiter (no keys). Entry i of the request, and of its response, carries the user records
  * {@link #entryStart(int)} .. {@link #entryEnd(int)} - 1.
  *
  * <p>Built on the sender thread, then read by the response handler.
@@ -158,16 +156,18 @@ final class PutRecordsBatch {
         return entryAggregated[entry];
     }
 
-    /** @return the request entries, in order; payloads are wrapped, not copied */
-    List<PutRecordsRequestEntry> toEntries() {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(entryCount);
-        for (int i = 0; i < entryCount; i++) {
-            entries.add(PutRecordsRequestEntry.builder()
-                    .partitionKey(entryPartitionKey[i])
-                    .explicitHashKey(entryHashKey[i])
-                    .data(SdkBytes.fromByteArrayUnsafe(entryData[i]))
-                    .build());
-        }
-        return entries;
+    /** @return entry {@code i}'s payload: a user record's data or an encoded aggregate (not copied) */
+    byte[] entryData(int i) {
+        return entryData[i];
+    }
+
+    /** @return entry {@code i}'s partition key ({@code null} for services without keys) */
+    String entryPartitionKey(int i) {
+        return entryPartitionKey[i];
+    }
+
+    /** @return entry {@code i}'s explicit hash key, or {@code null} */
+    String entryHashKey(int i) {
+        return entryHashKey[i];
     }
 }

@@ -4,6 +4,7 @@ import io.shardwise.producer.InvalidExplicitHashKeyException;
 import io.shardwise.producer.InvalidPartitionKeyException;
 import io.shardwise.producer.InvalidUserRecordException;
 import io.shardwise.producer.RecordTooLargeException;
+import io.shardwise.producer.firehose.RecordContainsDelimiterException;
 
 /** The limits a user record must meet before it is accepted; each breach is a typed exception. */
 final class RecordValidator {
@@ -75,5 +76,36 @@ final class RecordValidator {
             }
         }
         return n;
+    }
+
+    static void checkDeliveryStream(String deliveryStream) {
+        if (deliveryStream == null || deliveryStream.isEmpty()) {
+            throw new InvalidUserRecordException("deliveryStreamName.required",
+                    "deliveryStreamName is required: pass it with the record or set a default with FirehoseProducer.builder().deliveryStreamName(...)");
+        }
+    }
+
+    /** Firehose packing: the delimiter may only end the record (see {@link DelimitedPacker#delimiterPosition}). */
+    static void checkNoDelimiter(byte[] data, byte[] delimiter) {
+        int at = DelimitedPacker.delimiterPosition(data, delimiter);
+        if (at >= 0) {
+            throw new RecordContainsDelimiterException("packingDelimiter",
+                    "record of " + data.length + " bytes contains the packing delimiter at byte " + at
+                            + "; with packing on, the delimiter may only end a record (consumers split packed records on it)."
+                            + " Escape it in the data, choose another delimiter, or turn packing off");
+        }
+    }
+
+    /**
+     * @param delimiterLength delimiter bytes packing adds (0 without packing)
+     * @param option the option that sets {@code limit}
+     */
+    static void checkFirehoseSize(int dataLength, int delimiterLength, int limit, String option) {
+        long size = (long) dataLength + delimiterLength;
+        if (size > limit) {
+            throw new RecordTooLargeException(option + "=" + limit, "record is " + size + " bytes (data " + dataLength
+                    + (delimiterLength > 0 ? " + delimiter " + delimiterLength : "") + "); the limit is " + limit
+                    + " bytes (FirehoseProducerConfig." + option + "; Firehose allows 1,000 KiB per record)");
+        }
     }
 }

@@ -10,11 +10,9 @@ import io.shardwise.producer.StreamNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * Turns a PutRecords response (or failure) into record outcomes. Entry i of the response belongs
+ * Turns a PutRecords or PutRecordBatch response (or failure) into record outcomes. Entry i of the response belongs
  * to entry i of the request: a successful entry completes its record's future with the shard and
  * sequence number, a failed entry records the attempt and is scheduled for retry (with back-off)
  * or failed when retrying cannot help or its limits are spent. A request-level failure does the
@@ -52,22 +50,31 @@ final class ResponseHandler {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ResponseHandler.class);
     private final ObserverRegistry observers;
+    private final Destination destination;
     /** Stream and error code pairs already logged at WARN: fatal errors are logged once, not per record. */
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** A handler for Kinesis responses without observers (tests). */
     ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters) {
-        this(maxAttempts, recordTtl, retryPolicy, counters, new ObserverRegistry());
+        this(maxAttempts, recordTtl, retryPolicy, counters, new ObserverRegistry(),
+                new KinesisDestination(null, false, Duration.ofSeconds(1)));
     }
 
-    ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers) {
+    ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers,
+                    Destination destination) {
         this.observers = observers;
+        this.destination = destination;
         this.maxAttempts = maxAttempts;
         this.recordTtl = recordTtl;
         this.retryPolicy = retryPolicy;
         this.counters = counters;
     }
 
-    Outcome handle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
+    /**
+     * @param response the per-entry answers, or {@code null} when the call failed
+     * @param error the call's failure, or {@code null}
+     */
+    Outcome handle(PutRecordsBatch batch, Destination.EntryResults response, Throwable error, long nowNanos) {
         ProducerObserver o = observers.current();
         if (o != null) {
             // Before the records complete, so that whoever waits on them (flush) sees the request counted.
@@ -75,14 +82,14 @@ final class ResponseHandler {
         }
         Outcome outcome = settle(batch, response, error, nowNanos);
         if (!outcome.retries().isEmpty() && log.isDebugEnabled()) {
-            log.debug("PutRecords to stream {}: {} of {} user records will be retried ({})", batch.pipeline.stream,
+            log.debug("Request to {}: {} of {} user records will be retried ({})", destination.describe(batch.pipeline.stream),
                     outcome.retries().size(), batch.recordCount(),
                     error != null ? ErrorClassifier.classify(error).code() : "failed entries");
         }
         return outcome;
     }
 
-    private static void notifyRequest(ProducerObserver o, PutRecordsBatch batch, PutRecordsResponse response, Throwable error,
+    private static void notifyRequest(ProducerObserver o, PutRecordsBatch batch, Destination.EntryResults response, Throwable error,
                                       long nowNanos) {
         int entries = batch.entryCount();
         int failed = 0;
@@ -92,14 +99,15 @@ final class ResponseHandler {
             requestError = ErrorClassifier.classify(error).code();
             failed = entries;
             throttled = ErrorClassifier.isThrottling(requestError) ? entries : 0;
-        } else if (response == null || response.records().size() != entries) {
+        } else if (response == null || response.size() != entries) {
             requestError = "MalformedResponse";
             failed = entries;
         } else {
-            for (PutRecordsResultEntry e : response.records()) {
-                if (e.errorCode() != null) {
+            for (int i = 0; i < entries; i++) {
+                String code = response.errorCode(i);
+                if (code != null) {
                     failed++;
-                    if (ErrorClassifier.isThrottling(e.errorCode())) {
+                    if (ErrorClassifier.isThrottling(code)) {
                         throttled++;
                     }
                 }
@@ -109,12 +117,13 @@ final class ResponseHandler {
                 batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
     }
 
-    private Outcome settle(PutRecordsBatch batch, PutRecordsResponse response, Throwable error, long nowNanos) {
+    private Outcome settle(PutRecordsBatch batch, Destination.EntryResults response, Throwable error, long nowNanos) {
         Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
         List<PendingRecord> retries = new ArrayList<>(0);
-        if (error == null && (response == null || response.records().size() != batch.entryCount())) {
-            int got = response == null ? 0 : response.records().size();
-            error = new IllegalStateException("PutRecords answered " + got + " entries for " + batch.entryCount() + " sent");
+        if (error == null && (response == null || response.size() != batch.entryCount())) {
+            int got = response == null ? 0 : response.size();
+            error = new IllegalStateException(destination.serviceName() + " answered " + got + " entries for "
+                    + batch.entryCount() + " sent");
             ErrorClassifier.Classified c = new ErrorClassifier.Classified(ErrorClassifier.Kind.RETRYABLE, "MalformedResponse", error.getMessage());
             failAll(batch, c, error, took, nowNanos, retries);
             return new Outcome(retries, 0, filled(batch.entryCount(), FAILED));
@@ -128,24 +137,25 @@ final class ResponseHandler {
             }
             return new Outcome(retries, 0, filled(batch.entryCount(), throttled ? THROTTLED : FAILED));
         }
-        List<PutRecordsResultEntry> entries = response.records();
-        byte[] results = new byte[entries.size()];
+        int entryCount = response.size();
+        byte[] results = new byte[entryCount];
         List<PendingRecord> held = null;
         Attempt ok = null;
         int misses = 0;
         int predicted = 0;
         int throttled = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            PutRecordsResultEntry e = entries.get(i);
+        for (int i = 0; i < entryCount; i++) {
+            String errorCode = response.errorCode(i);
             int from = batch.entryStart(i);
             int to = batch.entryEnd(i);
             boolean aggregated = batch.isAggregated(i);
-            if (e.errorCode() == null) {
+            if (errorCode == null) {
                 if (ok == null) {
                     ok = Attempt.succeeded(batch.sentAt, took);
                 }
                 String predictedShard = batch.record(from).predictedShardId;
-                boolean miss = predictedShard != null && !predictedShard.equals(e.shardId());
+                String shardId = response.shardId(i);
+                boolean miss = predictedShard != null && !predictedShard.equals(shardId);
                 if (predictedShard != null) {
                     predicted += to - from;
                 }
@@ -160,23 +170,24 @@ final class ResponseHandler {
                     }
                     for (int j = from; j < to; j++) {
                         PendingRecord r = batch.record(j);
-                        r.hold(e.shardId(), e.sequenceNumber(), j - from, ok);
+                        r.hold(shardId, response.id(i), j - from, ok);
                         held.add(r);
                     }
                     continue;
                 }
                 for (int j = from; j < to; j++) {
-                    batch.record(j).succeed(e.shardId(), e.sequenceNumber(), aggregated ? j - from : 0, aggregated, ok);
+                    batch.record(j).succeed(shardId, response.id(i), aggregated ? j - from : 0, aggregated, ok);
                 }
             } else {
-                if (ErrorClassifier.isThrottling(e.errorCode())) {
+                if (ErrorClassifier.isThrottling(errorCode)) {
                     results[i] = THROTTLED;
                     throttled++;
                 } else {
                     results[i] = FAILED;
                 }
-                Attempt failed = Attempt.failed(batch.sentAt, took, e.errorCode(), e.errorMessage());
-                ErrorClassifier.Classified c = ErrorClassifier.classifyCode(e.errorCode(), e.errorMessage());
+                String errorMessage = response.errorMessage(i);
+                Attempt failed = Attempt.failed(batch.sentAt, took, errorCode, errorMessage);
+                ErrorClassifier.Classified c = ErrorClassifier.classifyCode(errorCode, errorMessage);
                 for (int j = from; j < to; j++) {
                     PendingRecord r = batch.record(j);
                     r.addAttempt(failed);
@@ -207,7 +218,7 @@ final class ResponseHandler {
         r.addAttempt(a);
         counters.retried.increment();
         if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-            r.fail(new RetriesExhaustedException("Record for stream '" + stream + "' failed on all " + r.attemptCount()
+            r.fail(new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all " + r.attemptCount()
                     + " attempts allowed by maxAttempts; last error AggregateOnUnexpectedShard", r.attempts(), null));
             return false;
         }
@@ -241,25 +252,29 @@ final class ResponseHandler {
             return; // failed by close() while its request was in flight
         }
         if (c.kind() == ErrorClassifier.Kind.CLOSED) {
-            r.fail(new ProducerClosedException("Producer closed while the request carrying the record for stream '" + stream
-                    + "' was in flight; Kinesis may still have written it", r.attempts(), cause));
+            r.fail(new ProducerClosedException("Producer closed while the request carrying the record for "
+                    + destination.describe(stream) + " was in flight; " + destination.serviceName()
+                    + " may still have written it", r.attempts(), cause));
             return;
         }
         if (c.kind() != ErrorClassifier.Kind.RETRYABLE && warned.add(stream + "|" + c.code())) {
-            log.warn("Stream {}: Kinesis answered {} ({}); failing the affected records without retry", stream, c.code(), c.message());
+            log.warn("{}: {} answered {} ({}); failing the affected records without retry", destination.describe(stream),
+                    destination.serviceName(), c.code(), c.message());
         }
         switch (c.kind()) {
             case STREAM_NOT_FOUND:
-                r.fail(new StreamNotFoundException("Stream '" + stream + "' was not found (" + c.code() + ": "
-                        + c.message() + "). Create the stream or fix its name; the producer does not retry this.", r.attempts(), cause));
+                r.fail(new StreamNotFoundException(capitalized(destination.describe(stream)) + " was not found (" + c.code()
+                        + ": " + c.message() + "). Create the " + destination.streamNoun()
+                        + " or fix its name; the producer does not retry this.", r.attempts(), cause));
                 break;
             case REJECTED:
-                r.fail(new RecordRejectedException("Kinesis rejected the record for stream '" + stream + "' with "
+                r.fail(new RecordRejectedException(destination.serviceName() + " rejected the record for "
+                        + destination.describe(stream) + " with "
                         + c.code() + ": " + c.message() + ". Retrying cannot fix this.", c.code(), r.attempts(), cause));
                 break;
             default:
                 if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-                    r.fail(new RetriesExhaustedException("Record for stream '" + stream + "' failed on all "
+                    r.fail(new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all "
                             + r.attemptCount() + " attempts allowed by maxAttempts; last error " + c.code() + ": " + c.message(),
                             r.attempts(), cause));
                 } else if (nowNanos - r.deadlineNanos >= 0) {
@@ -277,7 +292,11 @@ final class ResponseHandler {
         String last = attempts.isEmpty() ? "it was never sent"
                 : "last error " + attempts.get(attempts.size() - 1).errorCode().orElse("none") + ": "
                         + attempts.get(attempts.size() - 1).errorMessage().orElse("");
-        return new RecordExpiredException("Record for stream '" + stream + "' was not delivered within recordTtl=" + recordTtl
+        return new RecordExpiredException("Record for " + destination.describe(stream) + " was not delivered within recordTtl=" + recordTtl
                 + " after " + attempts.size() + " attempt(s); " + last, attempts, null);
+    }
+
+    private static String capitalized(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

@@ -22,9 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -56,12 +53,11 @@ final class Sender implements Runnable {
     /** How long a stream batches without prediction before trying again. */
     static final long PREDICTION_RECHECK_NANOS = 5L * 60 * 1_000_000_000L;
 
-    private final KinesisAsyncClient client;
+    private final Destination destination;
     private final ProducerConfig config;
     private final Executor callbackExecutor;
     private final Time time;
     private final Counters counters;
-    private final ShardMapLoader loader;
     private final ResponseHandler responseHandler;
     private final RetryPolicy retryPolicy;
     private final long lingerNanos;
@@ -89,31 +85,29 @@ final class Sender implements Runnable {
 
     private final ObserverRegistry observers;
 
-    Sender(KinesisAsyncClient client, ProducerConfig config, Executor callbackExecutor, Time time, Counters counters) {
-        this(client, config, callbackExecutor, time, counters, new ObserverRegistry());
-    }
-
-    Sender(KinesisAsyncClient client, ProducerConfig config, Executor callbackExecutor, Time time, Counters counters,
-           ObserverRegistry observers) {
+    /**
+     * @param destination where requests go
+     * @param config the engine's settings
+     * @param aggregation how to pack user records into entries, or {@code null} for one entry per user record
+     */
+    Sender(Destination destination, ProducerConfig config, StreamPipeline.Aggregation aggregation, Executor callbackExecutor,
+           Time time, Counters counters, ObserverRegistry observers) {
         this.observers = observers;
-        this.client = client;
+        this.destination = destination;
         this.config = config;
         this.callbackExecutor = callbackExecutor;
         this.time = time;
         this.counters = counters;
-        this.loader = new ShardMapLoader(client, config.requestTimeout());
         this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax());
-        this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters, observers);
+        this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters, observers,
+                destination);
         this.lingerNanos = config.recordMaxBufferedTime().toNanos();
         this.minRefreshNanos = config.shardMapMinRefreshInterval().toNanos();
         this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtl().toNanos() / 10));
         double factor = config.shardRateLimiting() ? config.shardRateLimitFactor() : 0;
         this.shardRecordsPerSecond = 1000.0 * factor;
         this.shardBytesPerSecond = 1024.0 * 1024.0 * factor;
-        this.aggregation = config.aggregationEnabled()
-                ? new StreamPipeline.Aggregation(config.aggregationMaxSize(), config.aggregationMaxCount(),
-                        config.aggregationPreservesPartitionKeys())
-                : null;
+        this.aggregation = aggregation;
         this.flushMark = new AtomicLong(time.nanoTime() - Long.MAX_VALUE / 2);
         this.nextSweepNanos = time.nanoTime() + sweepIntervalNanos;
     }
@@ -273,6 +267,10 @@ final class Sender implements Runnable {
         StreamPipeline p = pipelines.get(stream);
         if (p == null) {
             p = new StreamPipeline(stream, shardRecordsPerSecond, shardBytesPerSecond, aggregation);
+            if (!destination.predictsShards()) {
+                // One queue per stream: an empty map covers nothing, so every record is unpredicted.
+                p.installMap(ShardMap.of(List.of()));
+            }
             pipelines.put(stream, p);
         }
         return p;
@@ -348,14 +346,9 @@ final class Sender implements Runnable {
         }
         inFlight.add(batch);
         counters.requests.increment();
-        PutRecordsRequest request = PutRecordsRequest.builder()
-                .streamName(batch.pipeline.stream)
-                .records(batch.toEntries())
-                .overrideConfiguration(o -> o.apiCallTimeout(config.requestTimeout()))
-                .build();
-        CompletableFuture<PutRecordsResponse> call;
+        CompletableFuture<Destination.EntryResults> call;
         try {
-            call = client.putRecords(request);
+            call = destination.send(batch.pipeline.stream, batch, config.requestTimeout());
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -494,7 +487,7 @@ final class Sender implements Runnable {
         p.nextLoadAtNanos = now + minRefreshNanos;
         CompletableFuture<List<Shard>> load;
         try {
-            load = loader.listShards(p.stream);
+            load = destination.listShards(p.stream);
         } catch (RuntimeException e) {
             load = CompletableFuture.failedFuture(e);
         }
@@ -565,8 +558,8 @@ final class Sender implements Runnable {
         left.addAll(retries);
         retries.clear();
         for (PendingRecord r : left) {
-            failed(r, new ProducerClosedException("Producer closed before the record for stream '" + r.stream
-                    + "' was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
+            failed(r, new ProducerClosedException("Producer closed before the record for " + destination.describe(r.stream)
+                    + " was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
         }
         for (PutRecordsBatch b : inFlight) {
             if (b.call != null) {
@@ -574,8 +567,9 @@ final class Sender implements Runnable {
             }
             for (int i = 0; i < b.recordCount(); i++) {
                 PendingRecord r = b.record(i);
-                failed(r, new ProducerClosedException("Producer closed while the request carrying the record for stream '"
-                        + r.stream + "' was in flight; Kinesis may still have written it", r.attempts(), null));
+                failed(r, new ProducerClosedException("Producer closed while the request carrying the record for "
+                        + destination.describe(r.stream) + " was in flight; " + destination.serviceName()
+                        + " may still have written it", r.attempts(), null));
             }
         }
         inFlight.clear();

@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import io.shardwise.producer.aggregation.AggregatedRecordFormat;
-import io.shardwise.producer.aggregation.RecordAggregator;
 import java.util.function.Consumer;
 
 /**
@@ -59,18 +57,28 @@ final class StreamPipeline {
     long nowNanos;
 
     /**
-     * How to aggregate: limits of one aggregated Kinesis record (its partition key included) and
-     * whether aggregates keep their records' partition key.
+     * How to pack user records into entries: KPL aggregated Kinesis records (limits include the
+     * entry's partition key; optionally one partition key per aggregate), or, with a delimiter,
+     * Firehose records of delimiter-terminated user records (no keys).
      *
-     * @param maxSize largest aggregate, partition key included
-     * @param maxCount most user records per aggregate
+     * @param maxSize largest entry, partition key included
+     * @param maxCount most user records per entry
      * @param preserveKeys aggregate only records sharing partition key and explicit hash key, sent under that key
+     * @param delimiter Firehose packing: what ends each user record; {@code null} for KPL aggregation
      */
-    record Aggregation(int maxSize, int maxCount, boolean preserveKeys) {
+    record Aggregation(int maxSize, int maxCount, boolean preserveKeys, byte[] delimiter) {
+        /** KPL aggregation. */
+        Aggregation(int maxSize, int maxCount, boolean preserveKeys) {
+            this(maxSize, maxCount, preserveKeys, null);
+        }
+
+        boolean kplFormat() {
+            return delimiter == null;
+        }
     }
 
     private final Aggregation aggregation;
-    private final RecordAggregator aggregator;
+    private final EntryPacker aggregator;
     private final List<PendingRecord> members = new ArrayList<>();
 
     /** A pipeline without per-shard rate limiting or aggregation. */
@@ -92,7 +100,9 @@ final class StreamPipeline {
         this.shardRecordsPerSecond = shardRecordsPerSecond;
         this.shardBytesPerSecond = shardBytesPerSecond;
         this.aggregation = aggregation;
-        this.aggregator = aggregation == null ? null : new RecordAggregator(aggregation.maxSize(), aggregation.maxCount());
+        this.aggregator = aggregation == null ? null
+                : aggregation.kplFormat() ? new EntryPacker.KplAggregate(aggregation.maxSize(), aggregation.maxCount())
+                : new DelimitedPacker(aggregation.maxSize(), aggregation.maxCount(), aggregation.delimiter());
     }
 
     private ShardQueue newQueue(String shardId) {
@@ -359,7 +369,8 @@ final class StreamPipeline {
                     continue;
                 }
                 // Records of unknown shards are never aggregated: they might belong to different shards.
-                int added = aggregator != null && q.shardId != null
+                // Firehose has no shards: its one queue packs.
+                int added = aggregator != null && (q.shardId != null || !aggregation.kplFormat())
                         ? takeAggregate(q, batch, now, expired)
                         : takePlain(q, batch, now);
                 if (added == 0) {
@@ -397,9 +408,10 @@ final class StreamPipeline {
      */
     private int takeAggregate(ShardQueue q, PutRecordsBatch batch, long now, Consumer<PendingRecord> expired) {
         PendingRecord head = q.peek();
+        boolean kpl = aggregation.kplFormat();
         boolean preserve = aggregation.preserveKeys();
-        String entryKey = preserve ? head.partitionKey : PutRecordsBatch.AGGREGATE_PARTITION_KEY;
-        int entryKeyBytes = preserve ? head.size - head.data.length : PutRecordsBatch.AGGREGATE_PARTITION_KEY.length();
+        String entryKey = !kpl ? null : preserve ? head.partitionKey : PutRecordsBatch.AGGREGATE_PARTITION_KEY;
+        int entryKeyBytes = !kpl ? 0 : preserve ? head.size - head.data.length : PutRecordsBatch.AGGREGATE_PARTITION_KEY.length();
         long limit = Math.min(aggregation.maxSize(), batch.isEmpty() ? Long.MAX_VALUE : batch.bytesLeft()) - entryKeyBytes;
         if (q.limiter != null) {
             // Build only what the shard's limiter can pay for now, rather than build and take apart.
@@ -407,20 +419,20 @@ final class StreamPipeline {
         }
         aggregator.clear();
         members.clear();
-        if (limit > AggregatedRecordFormat.OVERHEAD_BYTES) {
+        if (limit > aggregator.emptySize()) {
             if (preserve) {
                 collectSameKey(q, head, limit, now, expired);
             } else {
                 collectLeading(q, limit, now, expired);
             }
         }
-        if (members.size() <= 1) {
+        if (members.isEmpty() || (members.size() == 1 && !aggregator.packsSingleRecords())) {
             // Alone it goes out as the plain record (an aggregate of one is sent as the record itself).
             for (PendingRecord r : members) {
                 q.addFirst(r);
             }
             members.clear();
-            return q.isEmpty() ? 0 : takePlain(q, batch, now);
+            return q.isEmpty() || aggregator.packsSingleRecords() ? 0 : takePlain(q, batch, now);
         }
         byte[] data = aggregator.toBytes();
         if (q.limiter != null && !q.limiter.tryAcquire(data.length + entryKeyBytes, now)) {
@@ -431,7 +443,7 @@ final class StreamPipeline {
             return 0;
         }
         PendingRecord first = members.get(0);
-        String hashKey = preserve ? first.explicitHashKey
+        String hashKey = !kpl ? null : preserve ? first.explicitHashKey
                 : first.explicitHashKey != null ? first.explicitHashKey : HashKeys.toDecimal(first.hashHigh, first.hashLow);
         batch.addAggregate(members, data, entryKey, hashKey, entryKeyBytes);
         int added = members.size();
@@ -446,7 +458,7 @@ final class StreamPipeline {
                 expired.accept(q.poll());
                 continue;
             }
-            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data.length) > limit
+            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data) > limit
                     || !aggregator.tryAdd(r.partitionKey, r.explicitHashKey, r.data)) {
                 break;
             }
@@ -469,7 +481,7 @@ final class StreamPipeline {
                 expired.accept(r);
                 continue;
             }
-            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data.length) > limit
+            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data) > limit
                     || !aggregator.tryAdd(r.partitionKey, r.explicitHashKey, r.data)) {
                 break;
             }

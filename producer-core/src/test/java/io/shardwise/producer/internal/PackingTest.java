@@ -298,7 +298,7 @@ class PackingTest {
         PendingRecord r2 = new PendingRecord("stream", "key-2", "12345", new byte[] {3}, 6, 0, 12345, NOW, FAR, outstanding);
         b.add(r1);
         b.add(r2);
-        List<PutRecordsRequestEntry> entries = b.toEntries();
+        List<PutRecordsRequestEntry> entries = KinesisDestination.entries(b);
         assertThat(entries).hasSize(2);
         assertThat(entries.get(0).partitionKey()).isEqualTo("key-1");
         assertThat(entries.get(0).explicitHashKey()).isNull();

@@ -27,7 +27,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KmsAccessDeniedException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
@@ -90,9 +89,8 @@ class ResponseHandlerTest {
         return PutRecordsResultEntry.builder().errorCode(code).errorMessage(message).build();
     }
 
-    private static PutRecordsResponse response(PutRecordsResultEntry... entries) {
-        int failed = (int) Arrays.stream(entries).filter(e -> e.errorCode() != null).count();
-        return PutRecordsResponse.builder().records(entries).failedRecordCount(failed).build();
+    private static Destination.EntryResults response(PutRecordsResultEntry... entries) {
+        return new KinesisDestination.Results(Arrays.asList(entries));
     }
 
     private static AwsServiceException serviceError(AwsServiceException.Builder b, String code, String message) {
@@ -128,7 +126,7 @@ class ResponseHandlerTest {
         assertThat(out.retries()).isEmpty();
         assertThat(out.predictionMisses()).isZero();
         for (int i = 0; i < 5; i++) {
-            PutResult res = rs.get(i).future.join();
+            PutResult res = rs.get(i).<PutResult>future().join();
             assertThat(res.shardId()).isEqualTo("shardId-" + i);
             assertThat(res.sequenceNumber()).isEqualTo("4959" + (1000 + i));
             assertThat(res.attempts()).hasSize(1);
@@ -155,10 +153,10 @@ class ResponseHandlerTest {
         ResponseHandler.Outcome out = handler(0).handle(batch(rs),
                 response(ok("B", "s-first"), ok("A", "s-second"), ok("B", "s-third")), null, NOW);
         assertThat(out.predictionMisses()).isZero();
-        assertThat(rs.get(0).future.join().sequenceNumber()).isEqualTo("s-first");
-        assertThat(rs.get(1).future.join().sequenceNumber()).isEqualTo("s-second");
-        assertThat(rs.get(2).future.join().sequenceNumber()).isEqualTo("s-third");
-        assertThat(rs.get(1).future.join().shardId()).isEqualTo("A");
+        assertThat(rs.get(0).<PutResult>future().join().sequenceNumber()).isEqualTo("s-first");
+        assertThat(rs.get(1).<PutResult>future().join().sequenceNumber()).isEqualTo("s-second");
+        assertThat(rs.get(2).<PutResult>future().join().sequenceNumber()).isEqualTo("s-third");
+        assertThat(rs.get(1).<PutResult>future().join().shardId()).isEqualTo("A");
     }
 
     // ---- partial failure ----
@@ -166,7 +164,7 @@ class ResponseHandlerTest {
     @Test
     void partialFailureRetriesOnlyFailedEntries() {
         List<PendingRecord> rs = recs(5);
-        PutRecordsResponse resp = response(
+        Destination.EntryResults resp = response(
                 ok("shardId-0", "s0"),
                 err("ProvisionedThroughputExceededException", "Rate exceeded for shard shardId-1"),
                 ok("shardId-2", "s2"),
@@ -180,7 +178,7 @@ class ResponseHandlerTest {
                 ResponseHandler.FAILED, ResponseHandler.OK);
         assertThat(counters.throttled.sum()).isEqualTo(1);
         for (int i : new int[] {0, 2, 4}) {
-            PutResult res = rs.get(i).future.join();
+            PutResult res = rs.get(i).<PutResult>future().join();
             assertThat(res.shardId()).isEqualTo("shardId-" + i);
             assertThat(res.sequenceNumber()).isEqualTo("s" + i);
         }
@@ -208,7 +206,7 @@ class ResponseHandlerTest {
         h.handle(batch(rs), response(err("InternalFailure", "oops")), null, NOW);
         ResponseHandler.Outcome out = h.handle(batch(rs), response(ok("shardId-0", "s")), null, NOW);
         assertThat(out.retries()).isEmpty();
-        PutResult res = r.future.join();
+        PutResult res = r.<PutResult>future().join();
         assertThat(res.attempts()).hasSize(3);
         assertThat(res.attempts().get(0).errorCode()).contains("ProvisionedThroughputExceededException");
         assertThat(res.attempts().get(1).errorCode()).contains("InternalFailure");
@@ -218,7 +216,7 @@ class ResponseHandlerTest {
     @Test
     void entryLevelRejectionFailsAtOnce() {
         List<PendingRecord> rs = recs(3);
-        PutRecordsResponse resp = response(
+        Destination.EntryResults resp = response(
                 err("KMSAccessDeniedException", "User is not authorized to use the key"),
                 err("KMSThrottlingException", "KMS is throttling"),
                 err("InvalidArgumentException", "bad"));
@@ -241,7 +239,7 @@ class ResponseHandlerTest {
         List<PendingRecord> rs = recs(5);
         rs.forEach(r -> r.predictedShardId = "shardId-A");
         rs.get(4).predictedShardId = null; // uncovered: no prediction, no miss
-        PutRecordsResponse resp = response(
+        Destination.EntryResults resp = response(
                 ok("shardId-A", "1"), ok("shardId-B", "2"), ok("shardId-A", "3"), ok("shardId-C", "4"), ok("shardId-Z", "5"));
         ResponseHandler.Outcome out = handler(0).handle(batch(rs), resp, null, NOW);
         assertThat(out.predictionMisses()).isEqualTo(2);

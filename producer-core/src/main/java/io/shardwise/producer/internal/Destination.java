@@ -1,0 +1,72 @@
+package io.shardwise.producer.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * The service a pipeline writes to: Kinesis data streams (PutRecords, shard-aware) or Firehose
+ * delivery streams (PutRecordBatch). The engine (queues, packing, retries, back-off, TTL,
+ * backpressure, close) is the same for both; a destination only says how a packed batch travels,
+ * how its answer reads, and how to name things in messages.
+ *
+ * <p>Implementations are thread-safe.
+ */
+interface Destination {
+    /** @return the service's name for messages: {@code "Kinesis"} or {@code "Firehose"} */
+    String serviceName();
+
+    /** @return what a destination stream is called, for messages: {@code "stream"} or {@code "delivery stream"} */
+    String streamNoun();
+
+    /** @return whether records are routed to shards by hash key, so the pipeline predicts shards from ListShards */
+    boolean predictsShards();
+
+    /**
+     * Reads a stream's shards (only called when {@link #predictsShards()}).
+     *
+     * @param stream the stream
+     * @return every shard of the stream, open and closed
+     */
+    CompletableFuture<List<Shard>> listShards(String stream);
+
+    /**
+     * Sends one packed batch.
+     *
+     * @param stream the stream or delivery stream
+     * @param batch the entries, in order
+     * @param timeout the call's time limit
+     * @return the per-entry answers, in the order of the batch's entries
+     */
+    CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout);
+
+    /** Closes the client if the destination built it; never closes a caller's client. */
+    void close();
+
+    /** @return {@code "stream 'name'"} or {@code "delivery stream 'name'"} */
+    default String describe(String stream) {
+        return streamNoun() + " '" + stream + "'";
+    }
+
+    /**
+     * A service's answer for each entry of a request, in request order: either success (an id and,
+     * for Kinesis, the shard) or an error code and message.
+     */
+    interface EntryResults {
+        /** @return the number of entries answered */
+        int size();
+
+        /** @return entry {@code i}'s error code, or {@code null} if it succeeded */
+        String errorCode(int i);
+
+        /** @return entry {@code i}'s error message, or {@code null} */
+        String errorMessage(int i);
+
+        /** @return the shard that stored entry {@code i}; {@code null} for services without shards */
+        String shardId(int i);
+
+        /** @return entry {@code i}'s id: the Kinesis sequence number or the Firehose record id */
+        String id(int i);
+    }
+}

@@ -1,0 +1,113 @@
+package io.shardwise.producer.internal;
+
+import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.firehose.FirehosePutResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
+import software.amazon.awssdk.services.firehose.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * Firehose delivery streams: PutRecordBatch, one queue per delivery stream, no keys. Each entry's
+ * answer carries a record id or an error code ({@code ServiceUnavailableException},
+ * {@code InternalFailure}), in request order.
+ */
+final class FirehoseDestination implements Destination {
+    /** Results of Firehose records: {@link FirehosePutResult}. */
+    static final PendingRecord.ResultFactory RESULTS =
+            (shardId, recordId, position, packed, attempts) -> new FirehosePutResult(recordId, packed, position, attempts);
+
+    private final FirehoseAsyncClient client;
+    private final boolean ownsClient;
+
+    FirehoseDestination(FirehoseAsyncClient client, boolean ownsClient) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+    }
+
+    /** @return a client from {@code settings}, with SDK retries off (the producer retries per record) */
+    static FirehoseAsyncClient buildClient(Pipeline.ClientSettings settings, ProducerConfig config) {
+        FirehoseAsyncClientBuilder b = FirehoseAsyncClient.builder()
+                .httpClientBuilder(Pipeline.httpClient(config))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        settings.applyTo(b);
+        return b.build();
+    }
+
+    @Override
+    public String serviceName() {
+        return "Firehose";
+    }
+
+    @Override
+    public String streamNoun() {
+        return "delivery stream";
+    }
+
+    @Override
+    public boolean predictsShards() {
+        return false;
+    }
+
+    @Override
+    public CompletableFuture<List<Shard>> listShards(String stream) {
+        throw new UnsupportedOperationException("Firehose delivery streams have no shards");
+    }
+
+    @Override
+    public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
+        List<Record> records = new ArrayList<>(batch.entryCount());
+        for (int i = 0; i < batch.entryCount(); i++) {
+            records.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(batch.entryData(i))).build());
+        }
+        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
+                .deliveryStreamName(stream)
+                .records(records)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout))
+                .build();
+        return client.putRecordBatch(request).thenApply(r -> new Results(r.requestResponses()));
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** PutRecordBatch response entries seen through {@link EntryResults}. */
+    record Results(List<PutRecordBatchResponseEntry> entries) implements EntryResults {
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        @Override
+        public String errorCode(int i) {
+            return entries.get(i).errorCode();
+        }
+
+        @Override
+        public String errorMessage(int i) {
+            return entries.get(i).errorMessage();
+        }
+
+        @Override
+        public String shardId(int i) {
+            return null;
+        }
+
+        @Override
+        public String id(int i) {
+            return java.util.Objects.requireNonNullElse(entries.get(i).recordId(), "");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.shardwise.producer.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/** Kinesis data streams: PutRecords with partition and explicit hash keys, shards read with ListShards. */
+final class KinesisDestination implements Destination {
+    private final KinesisAsyncClient client;
+    private final boolean ownsClient;
+    private final ShardMapLoader loader;
+
+    /**
+     * @param client the client
+     * @param ownsClient whether {@link #close()} closes it
+     * @param callTimeout the time limit of each ListShards call
+     */
+    KinesisDestination(KinesisAsyncClient client, boolean ownsClient, Duration callTimeout) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.loader = new ShardMapLoader(client, callTimeout);
+    }
+
+    @Override
+    public String serviceName() {
+        return "Kinesis";
+    }
+
+    @Override
+    public String streamNoun() {
+        return "stream";
+    }
+
+    @Override
+    public boolean predictsShards() {
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<List<Shard>> listShards(String stream) {
+        return loader.listShards(stream);
+    }
+
+    @Override
+    public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
+        PutRecordsRequest request = PutRecordsRequest.builder()
+                .streamName(stream)
+                .records(entries(batch))
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout))
+                .build();
+        return client.putRecords(request).thenApply(r -> new Results(r.records()));
+    }
+
+    /** @return the batch's request entries, in order; payloads are wrapped, not copied */
+    static List<PutRecordsRequestEntry> entries(PutRecordsBatch batch) {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entryCount());
+        for (int i = 0; i < batch.entryCount(); i++) {
+            entries.add(PutRecordsRequestEntry.builder()
+                    .partitionKey(batch.entryPartitionKey(i))
+                    .explicitHashKey(batch.entryHashKey(i))
+                    .data(SdkBytes.fromByteArrayUnsafe(batch.entryData(i)))
+                    .build());
+        }
+        return entries;
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** PutRecords result entries seen through {@link EntryResults}. */
+    record Results(List<PutRecordsResultEntry> entries) implements EntryResults {
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        @Override
+        public String errorCode(int i) {
+            return entries.get(i).errorCode();
+        }
+
+        @Override
+        public String errorMessage(int i) {
+            return entries.get(i).errorMessage();
+        }
+
+        @Override
+        public String shardId(int i) {
+            return entries.get(i).shardId();
+        }
+
+        @Override
+        public String id(int i) {
+            return entries.get(i).sequenceNumber();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.shardwise.producer.firehose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FirehoseProducerConfigTest {
+    @Test
+    void defaultsFollowPutRecordBatchLimitsAndTurnShardOptionsOff() {
+        FirehoseProducerConfig c = FirehoseProducerConfig.defaults();
+        assertThat(c.collectionMaxCount()).isEqualTo(500);
+        assertThat(c.collectionMaxSize()).isEqualTo(4L * 1024 * 1024);
+        assertThat(c.packingEnabled()).isFalse();
+        assertThat(c.packingMaxSize()).isEqualTo(1_024_000);
+        assertThat(c.packingDelimiter()).containsExactly('\n');
+        assertThat(c.recordTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.engineConfig().maxRecordSize()).isEqualTo(1_024_000);
+        assertThat(c.engineConfig().aggregationEnabled()).isFalse();
+        assertThat(c.engineConfig().shardRateLimiting()).isFalse();
+        assertThat(c.engineConfig().preserveShardOrder()).isFalse();
+    }
+
+    @Test
+    void outOfRangeValuesNameTheFieldAndRange() {
+        assertThatThrownBy(() -> FirehoseProducerConfig.builder().collectionMaxSize(5L * 1024 * 1024))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("collectionMaxSize").hasMessageContaining("4194304");
+        assertThatThrownBy(() -> FirehoseProducerConfig.builder().collectionMaxCount(501))
+                .hasMessageContaining("collectionMaxCount").hasMessageContaining("500");
+        assertThatThrownBy(() -> FirehoseProducerConfig.builder().packingMaxSize(1_024_001))
+                .hasMessageContaining("packingMaxSize").hasMessageContaining("1024000");
+        assertThatThrownBy(() -> FirehoseProducerConfig.builder().packingDelimiter(new byte[0]))
+                .hasMessageContaining("packingDelimiter");
+        assertThatThrownBy(() -> FirehoseProducerConfig.builder().recordTtl(Duration.ZERO))
+                .hasMessageContaining("recordTtl");
+    }
+
+    @Test
+    void toBuilderKeepsEverythingAndDelimiterIsCopied() {
+        byte[] delimiter = {'|'};
+        FirehoseProducerConfig c = FirehoseProducerConfig.builder().packingEnabled(true).packingMaxSize(5000)
+                .packingDelimiter(delimiter).maxAttempts(3).recordMaxBufferedTime(Duration.ofMillis(250)).build();
+        delimiter[0] = 'x';
+        FirehoseProducerConfig copy = c.toBuilder().build();
+        assertThat(copy.packingEnabled()).isTrue();
+        assertThat(copy.packingMaxSize()).isEqualTo(5000);
+        assertThat(copy.packingDelimiter()).containsExactly('|');
+        assertThat(copy.maxAttempts()).hasValue(3);
+        assertThat(copy.recordMaxBufferedTime()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.toString()).contains("packingEnabled=true");
+    }
+}
