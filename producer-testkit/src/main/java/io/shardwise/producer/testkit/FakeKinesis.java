@@ -107,7 +107,7 @@ public final class FakeKinesis implements AutoCloseable {
     volatile LongSupplier clock = System::nanoTime;
 
     private final Map<String, StreamState> streams = new ConcurrentHashMap<>();
-    private final KinesisApi api;
+    private final RequestRouter api;
     private final int requestedPort;
     private final int workerThreads;
     private final int ioThreads;
@@ -130,7 +130,7 @@ public final class FakeKinesis implements AutoCloseable {
         this.workerThreads = b.workerThreads;
         this.ioThreads = b.ioThreads;
         this.sslContext = b.sslContext;
-        this.api = new KinesisApi(this);
+        this.api = new RequestRouter(stats, faults, List.of(new KinesisApi(this)));
         b.streams.forEach(this::createStream);
     }
 
