@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
@@ -240,18 +242,31 @@ public final class FakeKinesis implements AutoCloseable {
      * @return the builder
      */
     public KinesisAsyncClientBuilder clientBuilder(Consumer<NettyNioAsyncHttpClient.Builder> http) {
+        return forThisEndpoint(KinesisAsyncClient.builder(), Protocol.HTTP2, http);
+    }
+
+    /**
+     * Sets a client builder of any service up for this endpoint: endpoint, {@link #REGION}, dummy
+     * static credentials, SDK retries off, and the Netty HTTP client (64 connections, 20 s idle
+     * time), which trusts any certificate when serving HTTPS.
+     *
+     * @param serviceProtocol the HTTP protocol the service's clients speak by default; when serving
+     *     HTTPS the HTTP client is built here, without the service's defaults, so it is set explicitly
+     * @param http applied to the Netty HTTP client builder last
+     * @return {@code b}
+     */
+    private <B extends AwsClientBuilder<B, C> & SdkAsyncClientBuilder<B, C>, C> B forThisEndpoint(B b,
+            Protocol serviceProtocol, Consumer<NettyNioAsyncHttpClient.Builder> http) {
         Objects.requireNonNull(http, "http");
         URI e = endpoint();
         NettyNioAsyncHttpClient.Builder netty = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(64)
                 .connectionMaxIdleTime(Duration.ofSeconds(20));
         if (sslContext != null) {
-            // a client built here misses the Kinesis service default (HTTP/2): restore it
-            netty.protocol(Protocol.HTTP2);
+            netty.protocol(serviceProtocol);
         }
         http.accept(netty);
-        KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
-                .endpointOverride(e)
+        b.endpointOverride(e)
                 .region(REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKEKINESIS",
                         "fake-kinesis-secret")))
