@@ -26,6 +26,8 @@ final class KinesisApi implements ServiceApi {
     /** Largest record, data plus partition key. */
     static final int MAX_RECORD_BYTES = 1024 * 1024;
     static final int MAX_ENTRIES = 500;
+    /** What {@link Faults#entryFailureRate(double)} fails entries with. */
+    static final Faults.EntryError ENTRY_ERROR = new Faults.EntryError("InternalFailure", "Internal service failure.");
 
     private final FakeKinesis kinesis;
     private final Stats stats;
@@ -60,6 +62,14 @@ final class KinesisApi implements ServiceApi {
     @Override
     public ApiException injectedUnavailable() {
         return new ApiException(503, "ServiceUnavailable", "Service unavailable (injected by FakeKinesis).");
+    }
+
+    @Override
+    public int requestErrorStatus(String errorCode) {
+        if ("InternalFailure".equals(errorCode) || "InternalFailureException".equals(errorCode)) {
+            return 500;
+        }
+        return "ServiceUnavailable".equals(errorCode) || "ServiceUnavailableException".equals(errorCode) ? 503 : 400;
     }
 
     @Override
@@ -161,66 +171,31 @@ final class KinesisApi implements ServiceApi {
                     + " bytes including partition keys)");
         }
 
-        ByteSink sink = ByteSink.get();
-        JsonGenerator g = Wire.generator(cbor, sink);
-        g.writeStartObject();
-        g.writeFieldName("Records");
-        g.writeStartArray();
-        int failed = 0;
-        long stored = 0;
-        long storedBytes = 0;
-        long throttled = 0;
-        long injected = 0;
+        BatchAnswer answer = new BatchAnswer(cbor, "Records", faults, ENTRY_ERROR);
         long now = kinesis.clock.getAsLong();
         Instant arrival = Instant.now();
         long recordLimit = kinesis.enforceLimits ? kinesis.recordLimit : -1;
         long byteLimit = kinesis.enforceLimits ? kinesis.byteLimit : -1;
-        double entryFailure = faults.entryFailureRate();
         boolean retain = kinesis.retainRecords;
         Consumer<StoredRecord> listener = kinesis.recordListener;
         ShardState[] shardOut = new ShardState[1];
         for (int i = 0; i < n; i++) {
-            g.writeStartObject();
-            if (entryFailure > 0 && faults.roll(entryFailure)) {
-                failed++;
-                injected++;
-                g.writeStringField("ErrorCode", faults.entryErrorCode());
-                g.writeStringField("ErrorMessage", faults.entryErrorMessage());
-                g.writeEndObject();
+            if (answer.failedByInjection()) {
                 continue;
             }
             StoredRecord r = store(stream, now, recordLimit, byteLimit, sizes[i], keys.get(i), hashKeys.get(i),
                     hash[2 * i], hash[2 * i + 1], data.get(i), arrival, retain, shardOut);
             if (r == ShardState.THROTTLED) {
-                failed++;
-                throttled++;
-                g.writeStringField("ErrorCode", "ProvisionedThroughputExceededException");
-                g.writeStringField("ErrorMessage", throttleMessage(stream, shardOut[0]));
+                answer.throttled("ProvisionedThroughputExceededException", throttleMessage(stream, shardOut[0]));
             } else {
-                stored++;
-                storedBytes += sizes[i];
-                g.writeStringField("SequenceNumber", r.sequenceNumber());
-                g.writeStringField("ShardId", r.shardId());
+                answer.stored(sizes[i], "SequenceNumber", r.sequenceNumber(), "ShardId", r.shardId());
                 if (listener != null) {
                     listener.accept(r);
                 }
             }
-            g.writeEndObject();
         }
-        g.writeEndArray();
-        g.writeNumberField("FailedRecordCount", failed);
-        g.writeStringField("EncryptionType", "NONE");
-        g.writeEndObject();
-        g.close();
-        stats.entriesStored.add(stored);
-        stats.bytesStored.add(storedBytes);
-        if (throttled > 0) {
-            stats.entriesThrottled.add(throttled);
-        }
-        if (injected > 0) {
-            stats.entriesFailedByInjection.add(injected);
-        }
-        return Wire.ok(cbor, sink);
+        answer.endResults("FailedRecordCount").writeStringField("EncryptionType", "NONE");
+        return answer.finish(stats);
     }
 
     private Reply putRecord(JsonParser p, boolean cbor) throws IOException {
@@ -259,7 +234,7 @@ final class KinesisApi implements ServiceApi {
         int size = validateEntry(HashKeys.digest(), 0, d, k, h, hash);
         if (faults.roll(faults.entryFailureRate())) {
             stats.entriesFailedByInjection.increment();
-            throw new ApiException(500, "InternalFailure", faults.entryErrorMessage());
+            throw new ApiException(500, "InternalFailure", faults.entryError(ENTRY_ERROR).message());
         }
         ShardState[] shardOut = new ShardState[1];
         StoredRecord r = store(stream, kinesis.clock.getAsLong(), kinesis.enforceLimits ? kinesis.recordLimit : -1,

@@ -78,7 +78,9 @@ final class RequestRouter {
             String code = faults.requestErrorCodeOrNull();
             if (dataPlane && code != null) {
                 stats.requestsFailedByInjection.increment();
-                return Wire.error(cbor, faults.requestErrorStatus(), code, code + " (injected by FakeKinesis).");
+                int status = faults.requestErrorStatus();
+                return Wire.error(cbor, status != 0 ? status : service.requestErrorStatus(code), code,
+                        code + " (injected by FakeKinesis).");
             }
         }
         Reply reply;

@@ -25,6 +25,12 @@ interface ServiceApi {
     ApiException injectedUnavailable();
 
     /**
+     * @param errorCode the code set by {@link Faults#requestError(String)}
+     * @return the HTTP status this service answers that code with
+     */
+    int requestErrorStatus(String errorCode);
+
+    /**
      * Runs an operation.
      *
      * @param operation the operation's name, after the target prefix
