@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,12 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkAsyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
@@ -77,8 +82,28 @@ import software.amazon.awssdk.utils.AttributeMap;
  * {@link #hotShard(String, String)} and {@link #shardLimit(String, String, int, long)} (enforced
  * even while global enforcement is off).
  *
- * <p><b>Faults</b> are set through {@link #faults()}. <b>Observability</b>: {@link #records(String)}
- * and {@link #counters()}.
+ * <p><b>Firehose.</b> The same port also speaks Amazon Data Firehose (AWS JSON 1.1, {@code
+ * X-Amz-Target: Firehose_20150804.<Operation>}), for {@link #newFirehoseClient()}: PutRecordBatch,
+ * PutRecord, DescribeDeliveryStream and ListDeliveryStreams against the delivery streams made with
+ * {@link #createDeliveryStream(String)} (DirectPut, ACTIVE, no destinations). As in the service a
+ * batch takes 1 to 500 records, a record at most 1,000 KiB and a batch at most 4 MiB of data
+ * (before base64); breaking a limit is HTTP 400 {@code InvalidArgumentException} naming it, an
+ * unknown delivery stream 400 {@code ResourceNotFoundException}. Every stored record gets a unique
+ * RecordId and is kept, in arrival order, for {@link #deliveryRecords(String)}. Delivery streams
+ * have no throughput limit unless {@link #deliveryStreamLimits(int, long)} sets one; entries over it
+ * fail with {@code ServiceUnavailableException} ("Slow down."), as the service fails them.
+ *
+ * <pre>{@code
+ * try (FakeKinesis fake = FakeKinesis.builder().deliveryStream("events").build().start();
+ *      FirehoseAsyncClient firehose = fake.newFirehoseClient()) {
+ *     fake.faults().entryFailureRate(0.1); // entries fail with ServiceUnavailableException
+ *     // ... produce with firehose.putRecordBatch(...) ...
+ *     List<FirehoseRecord> stored = fake.deliveryRecords("events");
+ * }
+ * }</pre>
+ *
+ * <p><b>Faults</b> are set through {@link #faults()}, one set for both services. <b>Observability</b>:
+ * {@link #records(String)}, {@link #deliveryRecords(String)} and {@link #counters()}.
  *
  * <p>Thread-safe: every method may be called from any thread while traffic flows.
  */
@@ -87,7 +112,7 @@ public final class FakeKinesis implements AutoCloseable {
     public static final int DEFAULT_RECORDS_PER_SECOND = 1000;
     /** Shard limit for bytes per second (data plus partition key), as in the service: 1 MiB. */
     public static final long DEFAULT_BYTES_PER_SECOND = 1024 * 1024;
-    /** Region in the stream ARNs and of {@link #newClient()}. */
+    /** Region in the stream and delivery stream ARNs and of {@link #newClient()} and {@link #newFirehoseClient()}. */
     public static final Region REGION = Region.US_EAST_1;
     /** Most shards one stream may have here. */
     public static final int MAX_SHARDS = 10_000;
@@ -103,11 +128,16 @@ public final class FakeKinesis implements AutoCloseable {
     volatile boolean enforceLimits;
     volatile long recordLimit;
     volatile long byteLimit;
+    /** Every delivery stream's throughput limits, or null for none. */
+    volatile DeliveryStreamState.Limits deliveryLimits;
     /** Time for the limit windows, in nanoseconds; a seam for tests. */
     volatile LongSupplier clock = System::nanoTime;
+    /** Makes the RecordIds of stored Firehose records. */
+    final RecordIds recordIds;
 
     private final Map<String, StreamState> streams = new ConcurrentHashMap<>();
-    private final KinesisApi api;
+    private final Map<String, DeliveryStreamState> deliveryStreams = new ConcurrentHashMap<>();
+    private final RequestRouter api;
     private final int requestedPort;
     private final int workerThreads;
     private final int ioThreads;
@@ -120,21 +150,27 @@ public final class FakeKinesis implements AutoCloseable {
 
     private FakeKinesis(Builder b) {
         this.faults = new Faults(b.seed == null ? new Random() : new Random(b.seed));
+        this.recordIds = new RecordIds(b.seed == null ? new Random().nextLong() : b.seed);
         this.accountId = b.accountId;
         this.retainRecords = b.retainRecords;
         this.recordListener = b.recordListener;
         this.enforceLimits = b.enforceLimits;
         this.recordLimit = b.recordsPerSecond;
         this.byteLimit = b.bytesPerSecond;
+        this.deliveryLimits = b.deliveryLimits;
         this.requestedPort = b.port;
         this.workerThreads = b.workerThreads;
         this.ioThreads = b.ioThreads;
         this.sslContext = b.sslContext;
-        this.api = new KinesisApi(this);
+        this.api = new RequestRouter(stats, faults, List.of(new KinesisApi(this), new FirehoseApi(this)));
         b.streams.forEach(this::createStream);
+        b.deliveryStreams.forEach(this::createDeliveryStream);
     }
 
-    /** @return a builder for an endpoint with no streams, limits enforced, no faults */
+    /**
+     * @return a builder for an endpoint with no streams or delivery streams, shard limits enforced,
+     *     no delivery stream limits, no faults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -240,18 +276,63 @@ public final class FakeKinesis implements AutoCloseable {
      * @return the builder
      */
     public KinesisAsyncClientBuilder clientBuilder(Consumer<NettyNioAsyncHttpClient.Builder> http) {
+        return forThisEndpoint(KinesisAsyncClient.builder(), Protocol.HTTP2, http);
+    }
+
+    /**
+     * A Firehose client for this endpoint, set up as {@link #newClient()} is: dummy static
+     * credentials, {@link #REGION}, the Netty HTTP client (HTTP/1.1, the SDK's default for Firehose;
+     * 64 connections; trusts any certificate when serving HTTPS), and SDK retries off so tests see
+     * every fault.
+     *
+     * @return a new client; the caller closes it
+     */
+    public FirehoseAsyncClient newFirehoseClient() {
+        return firehoseClientBuilder().build();
+    }
+
+    /**
+     * @return a Firehose client builder set up as for {@link #newFirehoseClient()}, to customize
+     *     further (note that {@code overrideConfiguration(...)} replaces the whole override
+     *     configuration, retries off included)
+     */
+    public FirehoseAsyncClientBuilder firehoseClientBuilder() {
+        return firehoseClientBuilder(http -> { });
+    }
+
+    /**
+     * A Firehose client builder set up as for {@link #newFirehoseClient()}, with the HTTP client
+     * customized, e.g. {@code firehoseClientBuilder(h -> h.protocol(Protocol.HTTP2))}.
+     *
+     * @param http applied to the Netty HTTP client builder (64 connections, 20 s idle time, HTTP/1.1 by default)
+     * @return the builder
+     */
+    public FirehoseAsyncClientBuilder firehoseClientBuilder(Consumer<NettyNioAsyncHttpClient.Builder> http) {
+        return forThisEndpoint(FirehoseAsyncClient.builder(), Protocol.HTTP1_1, http);
+    }
+
+    /**
+     * Sets a client builder of any service up for this endpoint: endpoint, {@link #REGION}, dummy
+     * static credentials, SDK retries off, and the Netty HTTP client (64 connections, 20 s idle
+     * time), which trusts any certificate when serving HTTPS.
+     *
+     * @param serviceProtocol the HTTP protocol the service's clients speak by default; when serving
+     *     HTTPS the HTTP client is built here, without the service's defaults, so it is set explicitly
+     * @param http applied to the Netty HTTP client builder last
+     * @return {@code b}
+     */
+    private <B extends AwsClientBuilder<B, C> & SdkAsyncClientBuilder<B, C>, C> B forThisEndpoint(B b,
+            Protocol serviceProtocol, Consumer<NettyNioAsyncHttpClient.Builder> http) {
         Objects.requireNonNull(http, "http");
         URI e = endpoint();
         NettyNioAsyncHttpClient.Builder netty = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(64)
                 .connectionMaxIdleTime(Duration.ofSeconds(20));
         if (sslContext != null) {
-            // a client built here misses the Kinesis service default (HTTP/2): restore it
-            netty.protocol(Protocol.HTTP2);
+            netty.protocol(serviceProtocol);
         }
         http.accept(netty);
-        KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
-                .endpointOverride(e)
+        b.endpointOverride(e)
                 .region(REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDFAKEKINESIS",
                         "fake-kinesis-secret")))
@@ -403,6 +484,90 @@ public final class FakeKinesis implements AutoCloseable {
         return this;
     }
 
+    // ------------------------------------------------------------------ delivery streams (Firehose)
+
+    /**
+     * Creates a Firehose delivery stream (DirectPut, ACTIVE at once).
+     *
+     * @param name delivery stream name
+     * @return this
+     * @throws IllegalArgumentException if the delivery stream exists
+     */
+    public FakeKinesis createDeliveryStream(String name) {
+        Objects.requireNonNull(name, "name");
+        String arn = "arn:aws:firehose:" + REGION.id() + ":" + accountId + ":deliverystream/" + name;
+        if (deliveryStreams.putIfAbsent(name, new DeliveryStreamState(name, arn, Instant.now())) != null) {
+            throw new IllegalArgumentException("Delivery stream " + name + " already exists");
+        }
+        return this;
+    }
+
+    /**
+     * Deletes a delivery stream: later requests naming it get {@code ResourceNotFoundException}; its
+     * stored records are forgotten.
+     *
+     * @param name delivery stream name
+     * @return true if it existed
+     */
+    public boolean deleteDeliveryStream(String name) {
+        return deliveryStreams.remove(name) != null;
+    }
+
+    /** @return the delivery streams' names, sorted */
+    public Set<String> deliveryStreamNames() {
+        return new TreeSet<>(deliveryStreams.keySet());
+    }
+
+    /**
+     * @param deliveryStream delivery stream name
+     * @return every record stored on the delivery stream, in arrival order (empty if records are not
+     *     {@linkplain Builder#retainRecords(boolean) retained})
+     * @throws IllegalArgumentException if there is no such delivery stream
+     */
+    public List<FirehoseRecord> deliveryRecords(String deliveryStream) {
+        DeliveryStreamState s = deliveryStreams.get(Objects.requireNonNull(deliveryStream, "deliveryStream"));
+        if (s == null) {
+            throw new IllegalArgumentException("No delivery stream " + deliveryStream + "; delivery streams: "
+                    + deliveryStreamNames());
+        }
+        return s.records();
+    }
+
+    /**
+     * Limits every delivery stream's throughput (off by default), measured like the shard limits
+     * over a window sliding in 100 ms steps; entries over the limit fail with
+     * {@code ServiceUnavailableException} ("Slow down.") and do not count against it.
+     *
+     * @param recordsPerSecond records per second per delivery stream, at least 1
+     * @param bytesPerSecond data bytes (before base64) per second per delivery stream, at least 1
+     * @return this
+     * @throws IllegalArgumentException if a limit is below 1
+     */
+    public FakeKinesis deliveryStreamLimits(int recordsPerSecond, long bytesPerSecond) {
+        this.deliveryLimits = deliveryLimits(recordsPerSecond, bytesPerSecond);
+        return this;
+    }
+
+    /**
+     * Removes the delivery streams' throughput limits: every entry is admitted.
+     *
+     * @return this
+     */
+    public FakeKinesis clearDeliveryStreamLimits() {
+        this.deliveryLimits = null;
+        return this;
+    }
+
+    private static DeliveryStreamState.Limits deliveryLimits(int recordsPerSecond, long bytesPerSecond) {
+        if (recordsPerSecond < 1) {
+            throw new IllegalArgumentException("recordsPerSecond must be at least 1: " + recordsPerSecond);
+        }
+        if (bytesPerSecond < 1) {
+            throw new IllegalArgumentException("bytesPerSecond must be at least 1: " + bytesPerSecond);
+        }
+        return new DeliveryStreamState.Limits(recordsPerSecond, bytesPerSecond);
+    }
+
     // ------------------------------------------------------------------ limits
 
     /**
@@ -549,7 +714,7 @@ public final class FakeKinesis implements AutoCloseable {
     }
 
     /**
-     * Forgets every stored record (streams, shards and counters stay).
+     * Forgets every stored record, of streams and delivery streams (the streams, shards and counters stay).
      *
      * @return this
      */
@@ -559,6 +724,7 @@ public final class FakeKinesis implements AutoCloseable {
                 s.clearRecords();
             }
         }
+        deliveryStreams.values().forEach(DeliveryStreamState::clearRecords);
         return this;
     }
 
@@ -578,15 +744,19 @@ public final class FakeKinesis implements AutoCloseable {
     }
 
     /**
-     * A snapshot of the endpoint's counters since start or the last {@link #resetCounters()}.
+     * A snapshot of the endpoint's counters since start or the last {@link #resetCounters()}. The
+     * request and entry counters count both services, Kinesis and Firehose; the {@code firehose...}
+     * ones count Firehose alone.
      *
-     * @param requestsByOperation requests per operation name (e.g. {@code PutRecords}), injected failures included
-     * @param entriesReceived PutRecords entries plus PutRecord records that reached processing (not
-     *     those of requests failed whole by injection or dropped); with only per-entry failures this
-     *     shows what clients re-sent
+     * @param requestsByOperation requests per operation name (e.g. {@code PutRecords}, {@code PutRecordBatch}),
+     *     injected failures included; PutRecord counts the calls of both services
+     * @param entriesReceived PutRecords and PutRecordBatch entries plus PutRecord records that reached
+     *     processing (not those of requests failed whole by validation, injection or a drop); with only
+     *     per-entry failures this shows what clients re-sent
      * @param entriesStored records stored
-     * @param bytesStored data plus partition-key bytes of the records stored
-     * @param entriesThrottled entries refused with ProvisionedThroughputExceededException by a limit or hot shard
+     * @param bytesStored bytes of the records stored: Kinesis data plus partition key, Firehose data
+     * @param entriesThrottled entries refused by a limit: Kinesis ProvisionedThroughputExceededException (shard
+     *     limit or hot shard), Firehose ServiceUnavailableException (delivery stream limit)
      * @param entriesFailedByInjection entries failed by {@link Faults#entryFailureRate(double)}
      * @param requestsFailedByInjection requests answered 500/503/the request error, or dropped, by injection or
      *     while the endpoint was down
@@ -597,18 +767,30 @@ public final class FakeKinesis implements AutoCloseable {
      * @param http2Requests requests that came over HTTP/2 (the rest came over HTTP/1.1)
      * @param cborRequests requests read as CBOR
      * @param jsonRequests requests read as JSON
+     * @param firehoseRequestsByOperation the Firehose requests among {@code requestsByOperation}
+     * @param firehoseEntriesReceived the Firehose entries among {@code entriesReceived}
+     * @param firehoseEntriesStored the Firehose records among {@code entriesStored}
      */
     public record Counters(Map<String, Long> requestsByOperation, long entriesReceived, long entriesStored,
             long bytesStored, long entriesThrottled, long entriesFailedByInjection, long requestsFailedByInjection,
             long slowResponses, long droppedConnections, long connections, long http2Requests, long cborRequests,
-            long jsonRequests) {
+            long jsonRequests, Map<String, Long> firehoseRequestsByOperation, long firehoseEntriesReceived,
+            long firehoseEntriesStored) {
 
         /**
          * @param operation an operation name, e.g. {@code PutRecords}
-         * @return how many requests named it
+         * @return how many requests named it (of either service)
          */
         public long requests(String operation) {
             return requestsByOperation.getOrDefault(operation, 0L);
+        }
+
+        /**
+         * @param operation a Firehose operation name, e.g. {@code PutRecordBatch}
+         * @return how many Firehose requests named it
+         */
+        public long firehoseRequests(String operation) {
+            return firehoseRequestsByOperation.getOrDefault(operation, 0L);
         }
     }
 
@@ -626,6 +808,18 @@ public final class FakeKinesis implements AutoCloseable {
         StreamState s = streams.get(n);
         if (s == null) {
             throw ApiException.badRequest("ResourceNotFoundException", "Stream " + n + " under account " + accountId
+                    + " not found.");
+        }
+        return s;
+    }
+
+    DeliveryStreamState resolveDeliveryStream(String name) {
+        if (name == null) {
+            throw ApiException.badRequest("InvalidArgumentException", "DeliveryStreamName is required.");
+        }
+        DeliveryStreamState s = deliveryStreams.get(name);
+        if (s == null) {
+            throw ApiException.badRequest("ResourceNotFoundException", "Firehose " + name + " under account " + accountId
                     + " not found.");
         }
         return s;
@@ -652,6 +846,8 @@ public final class FakeKinesis implements AutoCloseable {
      */
     public static final class Builder {
         private final Map<String, Integer> streams = new LinkedHashMap<>();
+        private final Set<String> deliveryStreams = new LinkedHashSet<>();
+        private DeliveryStreamState.Limits deliveryLimits;
         private int port;
         private Long seed;
         private boolean enforceLimits = true;
@@ -683,6 +879,35 @@ public final class FakeKinesis implements AutoCloseable {
             if (streams.putIfAbsent(name, shardCount) != null) {
                 throw new IllegalArgumentException("Stream " + name + " is already configured");
             }
+            return this;
+        }
+
+        /**
+         * Adds a Firehose delivery stream to create at build time.
+         *
+         * @param name delivery stream name
+         * @return this
+         * @throws IllegalArgumentException if the name is taken
+         */
+        public Builder deliveryStream(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!deliveryStreams.add(name)) {
+                throw new IllegalArgumentException("Delivery stream " + name + " is already configured");
+            }
+            return this;
+        }
+
+        /**
+         * Limits every delivery stream's throughput, as {@link FakeKinesis#deliveryStreamLimits(int, long)}
+         * does (no limits by default).
+         *
+         * @param recordsPerSecond records per second per delivery stream, at least 1
+         * @param bytesPerSecond data bytes per second per delivery stream, at least 1
+         * @return this
+         * @throws IllegalArgumentException if a limit is below 1
+         */
+        public Builder deliveryStreamLimits(int recordsPerSecond, long bytesPerSecond) {
+            this.deliveryLimits = FakeKinesis.deliveryLimits(recordsPerSecond, bytesPerSecond);
             return this;
         }
 
@@ -736,8 +961,9 @@ public final class FakeKinesis implements AutoCloseable {
         }
 
         /**
-         * @param retain whether stored records are kept for {@link FakeKinesis#records(String)} (default
-         *     true; turn off for long benchmarks, counters still count)
+         * @param retain whether stored records are kept for {@link FakeKinesis#records(String)} and
+         *     {@link FakeKinesis#deliveryRecords(String)} (default true; turn off for long benchmarks,
+         *     counters still count)
          * @return this
          */
         public Builder retainRecords(boolean retain) {
@@ -746,8 +972,8 @@ public final class FakeKinesis implements AutoCloseable {
         }
 
         /**
-         * @param listener called with every stored record, on the server's thread, before the answer
-         *     is sent; must be fast and thread-safe (null for none)
+         * @param listener called with every stored Kinesis record (not Firehose ones), on the server's
+         *     thread, before the answer is sent; must be fast and thread-safe (null for none)
          * @return this
          */
         public Builder recordListener(Consumer<StoredRecord> listener) {

@@ -6,17 +6,19 @@ import java.util.Random;
 
 /**
  * The faults a {@link FakeKinesis} injects, changeable at any time while traffic flows; obtained from
- * {@link FakeKinesis#faults()}. Every setter takes effect for the requests that arrive after it and
- * returns this object, so settings chain:
+ * {@link FakeKinesis#faults()}. One set of faults serves both services the endpoint speaks, Kinesis
+ * and Firehose; where they answer a fault differently, each setter says how. Every setter takes
+ * effect for the requests that arrive after it and returns this object, so settings chain:
  *
  * <pre>{@code
  * kinesis.faults().entryFailureRate(0.10).serverErrorRate(0.05).dropConnectionRate(0.01);
  * }</pre>
  *
  * <p>Request-level faults ({@linkplain #serverErrorRate 500s}, {@linkplain #serviceUnavailableRate
- * 503s}, {@linkplain #slowResponses slow responses}, {@linkplain #dropConnectionRate dropped
- * connections}) apply to the data-plane operations PutRecords and PutRecord, and to every
- * operation as well once {@link #includeControlPlane(boolean) includeControlPlane(true)}. The
+ * service-unavailable answers}, {@linkplain #slowResponses slow responses}, {@linkplain
+ * #dropConnectionRate dropped connections}) apply to the data-plane operations (Kinesis PutRecords
+ * and PutRecord, Firehose PutRecordBatch and PutRecord), and to every operation as well once
+ * {@link #includeControlPlane(boolean) includeControlPlane(true)}. The
  * {@linkplain #endpointDown endpoint-down switch} applies to every request. Random decisions come
  * from the endpoint's seedable {@link Random} ({@link FakeKinesis.Builder#seed(long)}).
  *
@@ -25,7 +27,10 @@ import java.util.Random;
 public final class Faults {
     /** How requests fail while the endpoint is {@linkplain #endpointDown down}. */
     public enum DownMode {
-        /** Every request is answered HTTP 503 {@code ServiceUnavailable}. */
+        /**
+         * Every request is answered HTTP 503 {@code ServiceUnavailable} (Firehose requests:
+         * {@code ServiceUnavailableException}).
+         */
         SERVICE_UNAVAILABLE,
         /**
          * Every request is read and left without an answer: over HTTP/1.1 its connection is closed,
@@ -37,14 +42,15 @@ public final class Faults {
     private final Random random;
 
     private volatile double entryFailureRate;
-    private volatile String entryErrorCode = "InternalFailure";
-    private volatile String entryErrorMessage = "Internal service failure.";
+    /** The entries' error, or null for each service's own. */
+    private volatile EntryError entryError;
     private volatile double serverErrorRate;
     private volatile double serviceUnavailableRate;
     private volatile double slowResponseRate;
     private volatile Duration slowResponseDelay = Duration.ofSeconds(5);
     private volatile double dropConnectionRate;
     private volatile String requestErrorCode;
+    /** The request error's HTTP status, or 0 for the status each service gives the code. */
     private volatile int requestErrorStatus;
     private volatile DownMode down;
     private volatile boolean includeControlPlane;
@@ -54,20 +60,29 @@ public final class Faults {
     }
 
     /**
-     * Fails this fraction of PutRecords entries (and PutRecord calls, with HTTP 500) with
-     * {@code InternalFailure}; a failed entry is not stored.
+     * Fails this fraction of record entries with the service's own per-entry error: Kinesis
+     * PutRecords entries with {@code InternalFailure} ("Internal service failure."), Firehose
+     * PutRecordBatch entries with {@code ServiceUnavailableException} ("Slow down."). A single-record
+     * call hit this way fails whole: Kinesis PutRecord with HTTP 500 {@code InternalFailure}, Firehose
+     * PutRecord with HTTP 500 {@code ServiceUnavailableException}. A failed entry is not stored.
      *
      * @param fraction 0 (never, the default) .. 1 (always)
      * @return this
      * @throws IllegalArgumentException if the fraction is outside 0..1
      */
     public Faults entryFailureRate(double fraction) {
-        return entryFailureRate(fraction, "InternalFailure", "Internal service failure.");
+        double f = fraction("entryFailureRate", fraction);
+        this.entryError = null;
+        this.entryFailureRate = f;
+        return this;
     }
 
     /**
-     * Fails this fraction of PutRecords entries with the given per-entry error code and message
-     * (e.g. {@code ProvisionedThroughputExceededException} to simulate throttling at random).
+     * Fails this fraction of record entries, of either service, with the given per-entry error code
+     * and message (e.g. {@code ProvisionedThroughputExceededException} to simulate Kinesis throttling
+     * at random, or {@code InternalFailure} for Firehose). A Kinesis PutRecord hit this way fails with
+     * HTTP 500 {@code InternalFailure} and this message; a Firehose PutRecord with this code and
+     * message as its error, with the status {@link #requestError(String)} would give it.
      *
      * @param fraction 0 .. 1
      * @param errorCode the entry's {@code ErrorCode}
@@ -77,11 +92,11 @@ public final class Faults {
      * @throws NullPointerException if the code or message is null
      */
     public Faults entryFailureRate(double fraction, String errorCode, String errorMessage) {
-        Objects.requireNonNull(errorCode, "errorCode");
-        Objects.requireNonNull(errorMessage, "errorMessage");
-        this.entryErrorCode = errorCode;
-        this.entryErrorMessage = errorMessage;
-        this.entryFailureRate = fraction("entryFailureRate", fraction);
+        EntryError e = new EntryError(Objects.requireNonNull(errorCode, "errorCode"),
+                Objects.requireNonNull(errorMessage, "errorMessage"));
+        double f = fraction("entryFailureRate", fraction);
+        this.entryError = e;
+        this.entryFailureRate = f;
         return this;
     }
 
@@ -98,7 +113,10 @@ public final class Faults {
     }
 
     /**
-     * Answers this fraction of requests with HTTP 503 {@code ServiceUnavailable}; nothing is stored.
+     * Answers this fraction of requests as unavailable; nothing is stored. Kinesis requests get HTTP
+     * 503 {@code ServiceUnavailable}; Firehose requests get {@code ServiceUnavailableException}
+     * ("Slow down.") with HTTP 500, the status the Firehose model (and so the SDK) gives that
+     * exception. Either way the SDK sees a retryable server error.
      *
      * @param fraction 0 .. 1
      * @return this
@@ -145,22 +163,25 @@ public final class Faults {
     }
 
     /**
-     * Answers every PutRecords and PutRecord request with this error: HTTP 500 for
-     * {@code InternalFailure}, 503 for {@code ServiceUnavailable}, 400 for anything else (e.g.
+     * Answers every data-plane request (Kinesis PutRecords and PutRecord, Firehose PutRecordBatch and
+     * PutRecord) with this error. The HTTP status depends on the code and the service: 500 for
+     * {@code InternalFailure}; for {@code ServiceUnavailable} or {@code ServiceUnavailableException}
+     * 503 on Kinesis, 500 on Firehose (as its model has it); 400 for anything else (e.g.
      * {@code KMSAccessDeniedException}, {@code ResourceNotFoundException},
-     * {@code ProvisionedThroughputExceededException}, {@code LimitExceededException}).
+     * {@code ProvisionedThroughputExceededException}, {@code LimitExceededException}, or Firehose's
+     * {@code InvalidKMSResourceException} and {@code InvalidArgumentException}).
      *
      * @param errorCode the error's {@code __type}, or null to stop
      * @return this
      */
     public Faults requestError(String errorCode) {
-        int status = "InternalFailure".equals(errorCode) || "InternalFailureException".equals(errorCode) ? 500
-                : "ServiceUnavailable".equals(errorCode) || "ServiceUnavailableException".equals(errorCode) ? 503 : 400;
-        return requestError(errorCode, status);
+        this.requestErrorStatus = 0;
+        this.requestErrorCode = errorCode;
+        return this;
     }
 
     /**
-     * Answers every PutRecords and PutRecord request with this error and HTTP status.
+     * Answers every data-plane request (of either service) with this error and HTTP status.
      *
      * @param errorCode the error's {@code __type}, or null to stop
      * @param httpStatus 400 .. 599
@@ -199,8 +220,9 @@ public final class Faults {
     }
 
     /**
-     * Whether request-level faults (500, 503, slow, dropped; not {@link #requestError}) also hit
-     * ListShards, DescribeStreamSummary, CreateStream and the rest, not only PutRecords/PutRecord.
+     * Whether request-level faults (500, service unavailable, slow, dropped; not {@link #requestError})
+     * also hit ListShards, DescribeStreamSummary, CreateStream, DescribeDeliveryStream,
+     * ListDeliveryStreams and the rest, not only the data-plane operations.
      *
      * @param include true to include them (default false)
      * @return this
@@ -217,8 +239,7 @@ public final class Faults {
      */
     public Faults clear() {
         entryFailureRate = 0;
-        entryErrorCode = "InternalFailure";
-        entryErrorMessage = "Internal service failure.";
+        entryError = null;
         serverErrorRate = 0;
         serviceUnavailableRate = 0;
         slowResponseRate = 0;
@@ -259,7 +280,7 @@ public final class Faults {
         return dropConnectionRate;
     }
 
-    /** @return the error code every PutRecords/PutRecord gets, if set */
+    /** @return the error code every data-plane request gets, if set */
     public java.util.Optional<String> requestErrorCode() {
         return java.util.Optional.ofNullable(requestErrorCode);
     }
@@ -284,21 +305,24 @@ public final class Faults {
         return requestErrorCode;
     }
 
+    /** @return the request error's HTTP status, or 0 for the service's status for the code */
     int requestErrorStatus() {
         return requestErrorStatus;
     }
 
-    String entryErrorCode() {
-        return entryErrorCode;
-    }
-
-    String entryErrorMessage() {
-        return entryErrorMessage;
+    /** @return the error that {@link #entryFailureRate} gives entries: the one set, else the service's own */
+    EntryError entryError(EntryError serviceDefault) {
+        EntryError e = entryError;
+        return e != null ? e : serviceDefault;
     }
 
     /** @return true with the given probability (never touches the random for 0, always true for 1) */
     boolean roll(double fraction) {
         return fraction > 0 && (fraction >= 1 || random.nextDouble() < fraction);
+    }
+
+    /** A per-entry error: the entry's {@code ErrorCode} and {@code ErrorMessage}. */
+    record EntryError(String code, String message) {
     }
 
     private static double fraction(String name, double f) {

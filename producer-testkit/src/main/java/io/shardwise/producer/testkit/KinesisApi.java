@@ -1,13 +1,9 @@
 package io.shardwise.producer.testkit;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,25 +12,22 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The Kinesis wire protocol, independent of the HTTP transport: detects JSON or CBOR, applies the
- * injected faults, parses the request with Jackson's streaming parser, runs the operation against
- * the {@link FakeKinesis}'s state and serializes the answer in the request's format.
+ * The Kinesis operations ({@code Kinesis_20131202.*}) behind the {@link RequestRouter}: reads the
+ * request with Jackson's streaming parser, runs the operation against the {@link FakeKinesis}'s
+ * state and serializes the answer in the request's format (JSON or CBOR).
  *
- * <p>Thread-safe: no state of its own besides the (thread-safe) Jackson factories.
+ * <p>Thread-safe: no state of its own.
  */
-final class KinesisApi {
+final class KinesisApi implements ServiceApi {
     static final String TARGET_PREFIX = "Kinesis_20131202.";
-    static final String JSON_TYPE = "application/x-amz-json-1.1";
-    static final String CBOR_TYPE = "application/x-amz-cbor-1.1";
 
     /** Largest PutRecords request, partition keys included. */
     static final int MAX_REQUEST_BYTES = 5 * 1024 * 1024;
     /** Largest record, data plus partition key. */
     static final int MAX_RECORD_BYTES = 1024 * 1024;
     static final int MAX_ENTRIES = 500;
-
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final CBORFactory CBOR = new CBORFactory();
+    /** What {@link Faults#entryFailureRate(double)} fails entries with. */
+    static final Faults.EntryError ENTRY_ERROR = new Faults.EntryError("InternalFailure", "Internal service failure.");
 
     private final FakeKinesis kinesis;
     private final Stats stats;
@@ -46,114 +39,58 @@ final class KinesisApi {
         this.faults = kinesis.faults;
     }
 
-    /**
-     * Handles one request.
-     *
-     * @param target the X-Amz-Target header, or null
-     * @param contentType the Content-Type header, or null
-     * @param body the request body ({@code length} bytes from offset 0)
-     */
-    Reply handle(String target, String contentType, byte[] body, int length) {
-        boolean cbor = isCbor(contentType, body, length);
-        String op = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length())
-                : target == null ? "(none)" : target;
-        stats.request(op);
-        (cbor ? stats.cborRequests : stats.jsonRequests).increment();
-        Faults.DownMode down = faults.down();
-        if (down != null) {
-            stats.requestsFailedByInjection.increment();
-            if (down == Faults.DownMode.DROP_CONNECTION) {
-                stats.droppedConnections.increment();
-                return Reply.DROP;
-            }
-            return error(cbor, 503, "ServiceUnavailable", "Service unavailable (FakeKinesis endpoint is down).");
-        }
-        boolean dataPlane = "PutRecords".equals(op) || "PutRecord".equals(op);
-        boolean faulty = dataPlane || faults.includesControlPlane();
-        if (faulty) {
-            if (faults.roll(faults.dropConnectionRate())) {
-                stats.requestsFailedByInjection.increment();
-                stats.droppedConnections.increment();
-                return Reply.DROP;
-            }
-            if (faults.roll(faults.serverErrorRate())) {
-                stats.requestsFailedByInjection.increment();
-                return error(cbor, 500, "InternalFailure", "Internal service failure (injected by FakeKinesis).");
-            }
-            if (faults.roll(faults.serviceUnavailableRate())) {
-                stats.requestsFailedByInjection.increment();
-                return error(cbor, 503, "ServiceUnavailable", "Service unavailable (injected by FakeKinesis).");
-            }
-            String code = faults.requestErrorCodeOrNull();
-            if (dataPlane && code != null) {
-                stats.requestsFailedByInjection.increment();
-                return error(cbor, faults.requestErrorStatus(), code, code + " (injected by FakeKinesis).");
-            }
-        }
-        Reply reply;
-        try {
-            JsonParser p = (cbor ? CBOR : JSON).createParser(body, 0, length);
-            try {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw ApiException.badRequest("SerializationException", "Request body is not a " + (cbor ? "CBOR" : "JSON")
-                            + " object");
-                }
-                switch (op) {
-                    case "PutRecords":
-                        reply = putRecords(p, cbor);
-                        break;
-                    case "PutRecord":
-                        reply = putRecord(p, cbor);
-                        break;
-                    case "ListShards":
-                        reply = listShards(p, cbor);
-                        break;
-                    case "DescribeStreamSummary":
-                        reply = describeStreamSummary(p, cbor);
-                        break;
-                    case "CreateStream":
-                        reply = createStream(p, cbor);
-                        break;
-                    case "DeleteStream":
-                        reply = deleteStream(p, cbor);
-                        break;
-                    default:
-                        throw ApiException.badRequest("UnknownOperationException",
-                                "Operation " + op + " is not supported by FakeKinesis");
-                }
-            } finally {
-                p.close();
-            }
-        } catch (ApiException e) {
-            reply = error(cbor, e.status, e.type, e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            reply = error(cbor, 400, "SerializationException", "Cannot parse the request: " + e);
-        }
-        if (faulty && faults.roll(faults.slowResponseRate())) {
-            stats.slowResponses.increment();
-            reply = reply.delayed(Math.max(1, faults.slowResponseDelay().toNanos()));
-        }
-        return reply;
+    @Override
+    public String targetPrefix() {
+        return TARGET_PREFIX;
     }
 
-    static boolean isCbor(String contentType, byte[] body, int length) {
-        if (contentType != null) {
-            if (contentType.contains("cbor")) {
-                return true;
-            }
-            if (contentType.contains("json")) {
-                return false;
-            }
+    @Override
+    public void countRequest(String operation) {
+        stats.request(operation);
+    }
+
+    @Override
+    public boolean isDataPlane(String operation) {
+        return "PutRecords".equals(operation) || "PutRecord".equals(operation);
+    }
+
+    @Override
+    public String unavailableType() {
+        return "ServiceUnavailable";
+    }
+
+    @Override
+    public ApiException injectedUnavailable() {
+        return new ApiException(503, "ServiceUnavailable", "Service unavailable (injected by FakeKinesis).");
+    }
+
+    @Override
+    public int requestErrorStatus(String errorCode) {
+        if ("InternalFailure".equals(errorCode) || "InternalFailureException".equals(errorCode)) {
+            return 500;
         }
-        // No usable content type: sniff. JSON starts with '{' (maybe after whitespace); a CBOR map with 0xA0..0xBF.
-        for (int i = 0; i < length; i++) {
-            int b = body[i] & 0xFF;
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
-                continue;
-            }
-            return b != '{';
+        return "ServiceUnavailable".equals(errorCode) || "ServiceUnavailableException".equals(errorCode) ? 503 : 400;
+    }
+
+    @Override
+    public Reply call(String operation, JsonParser p, boolean cbor) throws IOException {
+        switch (operation) {
+            case "PutRecords":
+                return putRecords(p, cbor);
+            case "PutRecord":
+                return putRecord(p, cbor);
+            case "ListShards":
+                return listShards(p, cbor);
+            case "DescribeStreamSummary":
+                return describeStreamSummary(p, cbor);
+            case "CreateStream":
+                return createStream(p, cbor);
+            case "DeleteStream":
+                return deleteStream(p, cbor);
+            default:
+                throw ApiException.badRequest("UnknownOperationException",
+                        "Operation " + operation + " is not supported by FakeKinesis");
         }
-        return false;
     }
 
     // ------------------------------------------------------------------ PutRecords / PutRecord
@@ -170,10 +107,10 @@ final class KinesisApi {
             t = p.nextToken();
             switch (f) {
                 case "StreamName":
-                    streamName = text(p, t);
+                    streamName = Wire.text(p, t);
                     break;
                 case "StreamARN":
-                    arn = text(p, t);
+                    arn = Wire.text(p, t);
                     break;
                 case "Records":
                     if (t == JsonToken.START_ARRAY) {
@@ -186,13 +123,13 @@ final class KinesisApi {
                                 t = p.nextToken();
                                 switch (ef) {
                                     case "Data":
-                                        d = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
+                                        d = Wire.blob(p, t);
                                         break;
                                     case "PartitionKey":
-                                        k = text(p, t);
+                                        k = Wire.text(p, t);
                                         break;
                                     case "ExplicitHashKey":
-                                        h = text(p, t);
+                                        h = Wire.text(p, t);
                                         break;
                                     default:
                                         p.skipChildren();
@@ -234,66 +171,31 @@ final class KinesisApi {
                     + " bytes including partition keys)");
         }
 
-        ByteSink sink = ByteSink.get();
-        JsonGenerator g = generator(cbor, sink);
-        g.writeStartObject();
-        g.writeFieldName("Records");
-        g.writeStartArray();
-        int failed = 0;
-        long stored = 0;
-        long storedBytes = 0;
-        long throttled = 0;
-        long injected = 0;
+        BatchAnswer answer = new BatchAnswer(cbor, "Records", faults, ENTRY_ERROR);
         long now = kinesis.clock.getAsLong();
         Instant arrival = Instant.now();
         long recordLimit = kinesis.enforceLimits ? kinesis.recordLimit : -1;
         long byteLimit = kinesis.enforceLimits ? kinesis.byteLimit : -1;
-        double entryFailure = faults.entryFailureRate();
         boolean retain = kinesis.retainRecords;
         Consumer<StoredRecord> listener = kinesis.recordListener;
         ShardState[] shardOut = new ShardState[1];
         for (int i = 0; i < n; i++) {
-            g.writeStartObject();
-            if (entryFailure > 0 && faults.roll(entryFailure)) {
-                failed++;
-                injected++;
-                g.writeStringField("ErrorCode", faults.entryErrorCode());
-                g.writeStringField("ErrorMessage", faults.entryErrorMessage());
-                g.writeEndObject();
+            if (answer.failedByInjection()) {
                 continue;
             }
             StoredRecord r = store(stream, now, recordLimit, byteLimit, sizes[i], keys.get(i), hashKeys.get(i),
                     hash[2 * i], hash[2 * i + 1], data.get(i), arrival, retain, shardOut);
             if (r == ShardState.THROTTLED) {
-                failed++;
-                throttled++;
-                g.writeStringField("ErrorCode", "ProvisionedThroughputExceededException");
-                g.writeStringField("ErrorMessage", throttleMessage(stream, shardOut[0]));
+                answer.throttled("ProvisionedThroughputExceededException", throttleMessage(stream, shardOut[0]));
             } else {
-                stored++;
-                storedBytes += sizes[i];
-                g.writeStringField("SequenceNumber", r.sequenceNumber());
-                g.writeStringField("ShardId", r.shardId());
+                answer.stored(sizes[i], "SequenceNumber", r.sequenceNumber(), "ShardId", r.shardId());
                 if (listener != null) {
                     listener.accept(r);
                 }
             }
-            g.writeEndObject();
         }
-        g.writeEndArray();
-        g.writeNumberField("FailedRecordCount", failed);
-        g.writeStringField("EncryptionType", "NONE");
-        g.writeEndObject();
-        g.close();
-        stats.entriesStored.add(stored);
-        stats.bytesStored.add(storedBytes);
-        if (throttled > 0) {
-            stats.entriesThrottled.add(throttled);
-        }
-        if (injected > 0) {
-            stats.entriesFailedByInjection.add(injected);
-        }
-        return ok(cbor, sink);
+        answer.endResults("FailedRecordCount").writeStringField("EncryptionType", "NONE");
+        return answer.finish(stats);
     }
 
     private Reply putRecord(JsonParser p, boolean cbor) throws IOException {
@@ -308,19 +210,19 @@ final class KinesisApi {
             t = p.nextToken();
             switch (f) {
                 case "StreamName":
-                    streamName = text(p, t);
+                    streamName = Wire.text(p, t);
                     break;
                 case "StreamARN":
-                    arn = text(p, t);
+                    arn = Wire.text(p, t);
                     break;
                 case "Data":
-                    d = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
+                    d = Wire.blob(p, t);
                     break;
                 case "PartitionKey":
-                    k = text(p, t);
+                    k = Wire.text(p, t);
                     break;
                 case "ExplicitHashKey":
-                    h = text(p, t);
+                    h = Wire.text(p, t);
                     break;
                 default:
                     p.skipChildren();
@@ -332,7 +234,7 @@ final class KinesisApi {
         int size = validateEntry(HashKeys.digest(), 0, d, k, h, hash);
         if (faults.roll(faults.entryFailureRate())) {
             stats.entriesFailedByInjection.increment();
-            throw new ApiException(500, "InternalFailure", faults.entryErrorMessage());
+            throw new ApiException(500, "InternalFailure", faults.entryError(ENTRY_ERROR).message());
         }
         ShardState[] shardOut = new ShardState[1];
         StoredRecord r = store(stream, kinesis.clock.getAsLong(), kinesis.enforceLimits ? kinesis.recordLimit : -1,
@@ -349,14 +251,14 @@ final class KinesisApi {
             listener.accept(r);
         }
         ByteSink sink = ByteSink.get();
-        JsonGenerator g = generator(cbor, sink);
+        JsonGenerator g = Wire.generator(cbor, sink);
         g.writeStartObject();
         g.writeStringField("ShardId", r.shardId());
         g.writeStringField("SequenceNumber", r.sequenceNumber());
         g.writeStringField("EncryptionType", "NONE");
         g.writeEndObject();
         g.close();
-        return ok(cbor, sink);
+        return Wire.ok(cbor, sink);
     }
 
     /**
@@ -454,19 +356,19 @@ final class KinesisApi {
             t = p.nextToken();
             switch (f) {
                 case "StreamName":
-                    streamName = text(p, t);
+                    streamName = Wire.text(p, t);
                     break;
                 case "StreamARN":
-                    arn = text(p, t);
+                    arn = Wire.text(p, t);
                     break;
                 case "NextToken":
-                    nextToken = text(p, t);
+                    nextToken = Wire.text(p, t);
                     break;
                 case "ExclusiveStartShardId":
-                    exclusiveStart = text(p, t);
+                    exclusiveStart = Wire.text(p, t);
                     break;
                 case "MaxResults":
-                    maxResults = t == JsonToken.VALUE_NULL ? null : p.getValueAsInt();
+                    maxResults = Wire.integer(p, t);
                     break;
                 case "ShardFilter":
                     if (t == JsonToken.START_OBJECT) {
@@ -474,9 +376,9 @@ final class KinesisApi {
                             String ff = p.currentName();
                             t = p.nextToken();
                             if ("Type".equals(ff)) {
-                                filterType = text(p, t);
+                                filterType = Wire.text(p, t);
                             } else if ("ShardId".equals(ff)) {
-                                filterShardId = text(p, t);
+                                filterShardId = Wire.text(p, t);
                             } else {
                                 p.skipChildren();
                             }
@@ -531,7 +433,7 @@ final class KinesisApi {
         int from = Math.min(offset, shards.size());
         int to = Math.min(shards.size(), from + max);
         ByteSink sink = ByteSink.get();
-        JsonGenerator g = generator(cbor, sink);
+        JsonGenerator g = Wire.generator(cbor, sink);
         g.writeStartObject();
         g.writeFieldName("Shards");
         g.writeStartArray();
@@ -547,7 +449,7 @@ final class KinesisApi {
         }
         g.writeEndObject();
         g.close();
-        return ok(cbor, sink);
+        return Wire.ok(cbor, sink);
     }
 
     private static void writeShard(JsonGenerator g, ShardState s) throws IOException {
@@ -576,7 +478,7 @@ final class KinesisApi {
         String[] nameArn = streamNameAndArn(p);
         StreamState stream = kinesis.resolve(nameArn[0], nameArn[1]);
         ByteSink sink = ByteSink.get();
-        JsonGenerator g = generator(cbor, sink);
+        JsonGenerator g = Wire.generator(cbor, sink);
         g.writeStartObject();
         g.writeFieldName("StreamDescriptionSummary");
         g.writeStartObject();
@@ -589,7 +491,7 @@ final class KinesisApi {
         g.writeEndObject();
         g.writeNumberField("RetentionPeriodHours", 24);
         g.writeFieldName("StreamCreationTimestamp");
-        writeTimestamp(g, cbor, stream.created);
+        Wire.writeTimestamp(g, cbor, stream.created);
         g.writeFieldName("EnhancedMonitoring");
         g.writeStartArray();
         g.writeEndArray();
@@ -601,7 +503,7 @@ final class KinesisApi {
         g.writeEndObject();
         g.writeEndObject();
         g.close();
-        return ok(cbor, sink);
+        return Wire.ok(cbor, sink);
     }
 
     private Reply createStream(JsonParser p, boolean cbor) throws IOException {
@@ -612,9 +514,9 @@ final class KinesisApi {
             String f = p.currentName();
             t = p.nextToken();
             if ("StreamName".equals(f)) {
-                name = text(p, t);
+                name = Wire.text(p, t);
             } else if ("ShardCount".equals(f)) {
-                shardCount = t == JsonToken.VALUE_NULL ? null : p.getValueAsInt();
+                shardCount = Wire.integer(p, t);
             } else {
                 p.skipChildren();
             }
@@ -632,14 +534,14 @@ final class KinesisApi {
             throw ApiException.badRequest("ResourceInUseException", "Stream " + name + " under account "
                     + kinesis.accountId + " already exists.");
         }
-        return emptyObject(cbor);
+        return Wire.emptyObject(cbor);
     }
 
     private Reply deleteStream(JsonParser p, boolean cbor) throws IOException {
         String[] nameArn = streamNameAndArn(p);
         StreamState stream = kinesis.resolve(nameArn[0], nameArn[1]);
         kinesis.deleteStream(stream.name);
-        return emptyObject(cbor);
+        return Wire.emptyObject(cbor);
     }
 
     private static String[] streamNameAndArn(JsonParser p) throws IOException {
@@ -649,72 +551,13 @@ final class KinesisApi {
             String f = p.currentName();
             t = p.nextToken();
             if ("StreamName".equals(f)) {
-                out[0] = text(p, t);
+                out[0] = Wire.text(p, t);
             } else if ("StreamARN".equals(f)) {
-                out[1] = text(p, t);
+                out[1] = Wire.text(p, t);
             } else {
                 p.skipChildren();
             }
         }
         return out;
-    }
-
-    // ------------------------------------------------------------------ serialization
-
-    private static String text(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            p.skipChildren();
-            return null;
-        }
-        return p.getText();
-    }
-
-    private static JsonGenerator generator(boolean cbor, ByteSink sink) throws IOException {
-        return (cbor ? CBOR : JSON).createGenerator(sink);
-    }
-
-    /**
-     * Timestamps as the SDK v2 reads them: JSON, epoch seconds with a fraction; CBOR, tag 1 and epoch
-     * milliseconds (the SDK's CBOR protocol uses milliseconds in payloads).
-     */
-    private static void writeTimestamp(JsonGenerator g, boolean cbor, Instant instant) throws IOException {
-        long millis = instant.toEpochMilli();
-        if (cbor) {
-            ((CBORGenerator) g).writeTag(1);
-            g.writeNumber(millis);
-        } else {
-            g.writeNumber(BigDecimal.valueOf(millis, 3));
-        }
-    }
-
-    private static Reply ok(boolean cbor, ByteSink sink) {
-        return new Reply(200, cbor ? CBOR_TYPE : JSON_TYPE, sink.buf, sink.count, null, 0, false);
-    }
-
-    private static Reply emptyObject(boolean cbor) throws IOException {
-        ByteSink sink = ByteSink.get();
-        JsonGenerator g = generator(cbor, sink);
-        g.writeStartObject();
-        g.writeEndObject();
-        g.close();
-        return ok(cbor, sink);
-    }
-
-    static Reply error(boolean cbor, int status, String type, String message) {
-        try {
-            ByteSink sink = ByteSink.get();
-            JsonGenerator g = generator(cbor, sink);
-            g.writeStartObject();
-            g.writeStringField("__type", type);
-            g.writeStringField("message", message);
-            g.writeEndObject();
-            g.close();
-            return new Reply(status, cbor ? CBOR_TYPE : JSON_TYPE, sink.buf, sink.count, type, 0, false);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot serialize an error answer", e);
-        }
     }
 }

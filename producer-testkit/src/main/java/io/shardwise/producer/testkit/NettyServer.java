@@ -85,7 +85,7 @@ final class NettyServer implements AutoCloseable {
     /** Request buffers above this size are not kept for reuse. */
     private static final int KEEP_BUFFER_MAX = 8 * 1024 * 1024;
 
-    private final KinesisApi api;
+    private final RequestRouter api;
     private final Stats stats;
     private final SSLContext ssl;
     private final EventLoopGroup boss;
@@ -96,7 +96,7 @@ final class NettyServer implements AutoCloseable {
     private final Channel serverChannel;
     private volatile boolean closed;
 
-    NettyServer(KinesisApi api, Stats stats, SSLContext sslContext, int port, int ioThreads, int workerThreads,
+    NettyServer(RequestRouter api, Stats stats, SSLContext sslContext, int port, int ioThreads, int workerThreads,
             String name) {
         this.api = api;
         this.stats = stats;
@@ -258,7 +258,7 @@ final class NettyServer implements AutoCloseable {
                 request.release();
             }
             log.warn("FakeKinesis failed to handle a request", t);
-            reply = KinesisApi.error(false, 500, "InternalFailure", "FakeKinesis failed: " + t);
+            reply = Wire.error(false, 500, "InternalFailure", "FakeKinesis failed: " + t);
             keepAlive = false;
         }
         if (reply.drop) {
