@@ -33,8 +33,12 @@ final class KeyTable {
   /** 32 minus log2(slots.length): the hash's top bits pick the first slot to probe. */
   private int slotShift = Integer.SIZE - Integer.numberOfTrailingZeros(INITIAL_SLOTS);
 
-  /** The key last looked up or added, its index (-1: absent) and where an absent one would go. */
+  /**
+   * The key last looked up or added, its hash code, its index (-1: absent) and where an absent one
+   * would go.
+   */
   private String lastKey;
+  private int lastHash;
   private int lastIndex = -1;
   private int lastFreeSlot;
   /** {@code lastKey}'s UTF-8 length, or -1 when not measured yet. */
@@ -64,19 +68,20 @@ final class KeyTable {
     if (key == lastKey) {
       return lastIndex;
     }
-    if (key.equals(lastKey)) {
+    int hash = key.hashCode(); // cached in the string after the first call
+    if (hash == lastHash && key.equals(lastKey)) {
       lastKey = key; // the same answer and length; the next call can match by identity
       return lastIndex;
     }
     int mask = slots.length - 1;
-    for (int slot = firstSlot(key); ; slot = (slot + 1) & mask) {
+    for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
       int entry = slots[slot];
       if (entry == 0) {
-        remember(key, -1, slot, -1);
+        remember(key, hash, -1, slot, -1);
         return -1;
       }
       if (key.equals(keys[entry - 1])) {
-        remember(key, entry - 1, slot, utf8Lengths[entry - 1]);
+        remember(key, hash, entry - 1, slot, utf8Lengths[entry - 1]);
         return entry - 1;
       }
     }
@@ -117,7 +122,7 @@ final class KeyTable {
     if (size * 2 > slots.length) {
       growSlots();
     }
-    remember(key, index, slotOfKey[index], utf8Lengths[index]);
+    remember(key, lastHash, index, slotOfKey[index], utf8Lengths[index]);
     return index;
   }
 
@@ -142,7 +147,7 @@ final class KeyTable {
       keys[i] = null;
     }
     size = 0;
-    remember(null, -1, 0, -1);
+    remember(null, 0, -1, 0, -1);
   }
 
   private long utf8Length(String key) {
@@ -155,8 +160,8 @@ final class KeyTable {
     return lastUtf8Length;
   }
 
-  private int firstSlot(String key) {
-    return (key.hashCode() * HASH_SPREAD) >>> slotShift;
+  private int firstSlot(int hash) {
+    return (hash * HASH_SPREAD) >>> slotShift;
   }
 
   private void growSlots() {
@@ -164,7 +169,7 @@ final class KeyTable {
     slotShift--;
     int mask = slots.length - 1;
     for (int i = 0; i < size; i++) {
-      int slot = firstSlot(keys[i]);
+      int slot = firstSlot(keys[i].hashCode());
       while (slots[slot] != 0) {
         slot = (slot + 1) & mask;
       }
@@ -173,8 +178,9 @@ final class KeyTable {
     }
   }
 
-  private void remember(String key, int index, int freeSlot, long utf8Length) {
+  private void remember(String key, int hash, int index, int freeSlot, long utf8Length) {
     lastKey = key;
+    lastHash = hash;
     lastIndex = index;
     lastFreeSlot = freeSlot;
     lastUtf8Length = utf8Length;
