@@ -18,9 +18,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * KPL-format aggregation with the public {@link RecordAggregator}: filling one aggregate of the
- * default 50 KiB with records of {@code size} bytes (distinct random keys) and encoding it
- * ({@code toBytes}: protobuf + MD5 trailer). Reported per aggregate; divide by the records per
- * aggregate printed at set-up for the cost per user record.
+ * default 50 KiB with records of {@code size} bytes and encoding it ({@code toBytes}: protobuf + MD5
+ * trailer). {@code fillAndEncode} adds records with distinct random keys (the producer's default
+ * mode); {@code fillAndEncodeAsProducer} does the same the way the producer's pipeline does, asking
+ * {@code sizeIfAdded} before each {@code tryAdd}; {@code fillAndEncodeOneKey} is the key-preserving
+ * mode, every record with the same partition key (equal strings, not the same instance). Reported
+ * per aggregate; divide by the records per aggregate printed at set-up for the cost per user record.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,6 +36,8 @@ public class AggregationBenchmark {
     int size;
 
     private String[] keys;
+    /** Copies of one key: equal, but distinct instances, as records from different callers. */
+    private String[] sameKeys;
     private byte[][] data;
     private RecordAggregator aggregator;
     private int next;
@@ -49,7 +54,14 @@ public class AggregationBenchmark {
                 data[i][j] = (byte) r.nextInt(256);
             }
         }
+        sameKeys = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            sameKeys[i] = new String(keys[0]);
+        }
         aggregator = new RecordAggregator(50 * 1024, 10_000);
+        fillAndEncode();
+        System.out.println("records per aggregate: " + aggregator.count());
+        aggregator.clear();
     }
 
     /** Fill an aggregate until the next record does not fit, then encode it. */
@@ -60,6 +72,31 @@ public class AggregationBenchmark {
         while (true) {
             int i = next++ & (keys.length - 1);
             if (!a.tryAdd(keys[i], null, data[i])) {
+                break;
+            }
+        }
+        return a.toBytes();
+    }
+
+    /** Fill an aggregate as the producer does: the size check first, then the add. */
+    @Benchmark
+    public byte[] fillAndEncodeAsProducer() {
+        return fillCheckingFirst(keys);
+    }
+
+    /** Fill an aggregate with records that all share one partition key (key-preserving mode). */
+    @Benchmark
+    public byte[] fillAndEncodeOneKey() {
+        return fillCheckingFirst(sameKeys);
+    }
+
+    private byte[] fillCheckingFirst(String[] keyPool) {
+        RecordAggregator a = aggregator;
+        a.clear();
+        while (true) {
+            int i = next++ & (keyPool.length - 1);
+            if (a.sizeIfAdded(keyPool[i], null, data[i].length) > a.maxSizeBytes()
+                    || !a.tryAdd(keyPool[i], null, data[i])) {
                 break;
             }
         }

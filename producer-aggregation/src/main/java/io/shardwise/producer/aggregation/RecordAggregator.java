@@ -1,15 +1,8 @@
 package io.shardwise.producer.aggregation;
 
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.UnsafeByteOperations;
-import io.shardwise.producer.aggregation.proto.KplAggregation;
-import java.io.IOException;
 import java.security.DigestException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -42,28 +35,37 @@ import java.util.Optional;
  */
 public final class RecordAggregator {
 
+  // The protobuf message is written by hand (see writeMessage) rather than through the generated
+  // classes, which cost a builder per user record and a copy of the message; the tests check the
+  // bytes against those classes. Field numbers and tags are kpl_aggregation.proto's.
   private static final int PARTITION_KEY_TABLE_FIELD = 1;
   private static final int EXPLICIT_HASH_KEY_TABLE_FIELD = 2;
-  private static final int RECORDS_FIELD = 3;
-  private static final int PARTITION_KEY_INDEX_FIELD = 1;
-  private static final int EXPLICIT_HASH_KEY_INDEX_FIELD = 2;
-  private static final int DATA_FIELD = 3;
+  private static final byte RECORDS_TAG =
+      ProtobufWire.tag(3, ProtobufWire.WIRETYPE_LENGTH_DELIMITED);
+  private static final byte PARTITION_KEY_INDEX_TAG =
+      ProtobufWire.tag(1, ProtobufWire.WIRETYPE_VARINT);
+  private static final byte EXPLICIT_HASH_KEY_INDEX_TAG =
+      ProtobufWire.tag(2, ProtobufWire.WIRETYPE_VARINT);
+  private static final byte DATA_TAG = ProtobufWire.tag(3, ProtobufWire.WIRETYPE_LENGTH_DELIMITED);
+
+  private static final int INITIAL_RECORD_CAPACITY = 64;
 
   private final int maxSizeBytes;
   private final int maxCount;
 
-  private final Map<String, Integer> partitionKeyIndex = new HashMap<>();
-  private final List<String> partitionKeyTable = new ArrayList<>();
-  private final Map<String, Integer> explicitHashKeyIndex = new HashMap<>();
-  private final List<String> explicitHashKeyTable = new ArrayList<>();
-  private final List<Entry> entries = new ArrayList<>();
+  private final KeyTable partitionKeys = new KeyTable(PARTITION_KEY_TABLE_FIELD);
+  private final KeyTable explicitHashKeys = new KeyTable(EXPLICIT_HASH_KEY_TABLE_FIELD);
   private final MessageDigest md5 = AggregatedRecordFormat.newMd5();
+
+  // The user records, one per index below count, in arrays kept across clear(): key indexes
+  // (explicit hash key index -1 when absent) and data.
+  private int count;
+  private int[] partitionKeyIndexes;
+  private int[] explicitHashKeyIndexes;
+  private byte[][] recordData;
 
   /** Size of the protobuf {@code AggregatedRecord} message so far. */
   private long protobufSize;
-
-  /** One user record: its key indexes (explicit hash key index -1 when absent) and data. */
-  private record Entry(int partitionKeyIndex, int explicitHashKeyIndex, byte[] data) {}
 
   /**
    * Creates an empty aggregator.
@@ -85,6 +87,10 @@ public final class RecordAggregator {
     }
     this.maxSizeBytes = maxSizeBytes;
     this.maxCount = maxCount;
+    int capacity = Math.min(maxCount, INITIAL_RECORD_CAPACITY);
+    partitionKeyIndexes = new int[capacity];
+    explicitHashKeyIndexes = new int[capacity];
+    recordData = new byte[capacity][];
   }
 
   /**
@@ -130,43 +136,37 @@ public final class RecordAggregator {
     return (int) Math.min(Integer.MAX_VALUE, total);
   }
 
-  /** Bytes the protobuf message grows by when this record is added. */
+  /**
+   * Bytes the protobuf message grows by when this record is added. Leaves each key as its table's
+   * last lookup, so adding the record next finds it without hashing again.
+   */
   private long protobufGrowth(String partitionKey, String explicitHashKeyOrNull, int dataLength) {
     long growth = 0;
-    Integer pkIndex = partitionKeyIndex.get(partitionKey);
-    if (pkIndex == null) {
-      pkIndex = partitionKeyTable.size();
-      growth += CodedOutputStream.computeStringSize(PARTITION_KEY_TABLE_FIELD, partitionKey);
+    int pkIndex = partitionKeys.indexOf(partitionKey);
+    if (pkIndex < 0) {
+      pkIndex = partitionKeys.size();
+      growth += partitionKeys.entrySize(partitionKey);
     }
     int ehkIndex = -1;
     if (explicitHashKeyOrNull != null) {
-      Integer known = explicitHashKeyIndex.get(explicitHashKeyOrNull);
-      if (known == null) {
-        ehkIndex = explicitHashKeyTable.size();
-        growth +=
-            CodedOutputStream.computeStringSize(EXPLICIT_HASH_KEY_TABLE_FIELD, explicitHashKeyOrNull);
-      } else {
-        ehkIndex = known;
+      ehkIndex = explicitHashKeys.indexOf(explicitHashKeyOrNull);
+      if (ehkIndex < 0) {
+        ehkIndex = explicitHashKeys.size();
+        growth += explicitHashKeys.entrySize(explicitHashKeyOrNull);
       }
     }
     long recordSize = recordMessageSize(pkIndex, ehkIndex, dataLength);
     // Field 3 of AggregatedRecord: tag, length varint, the Record message.
-    growth += CodedOutputStream.computeTagSize(RECORDS_FIELD)
-        + CodedOutputStream.computeUInt64SizeNoTag(recordSize)
-        + recordSize;
-    return growth;
+    return growth + ProtobufWire.TAG_SIZE + ProtobufWire.varintSize(recordSize) + recordSize;
   }
 
   /** Size of one {@code Record} message (without its enclosing tag and length). */
   private static long recordMessageSize(int pkIndex, int ehkIndex, int dataLength) {
-    long size = CodedOutputStream.computeUInt64Size(PARTITION_KEY_INDEX_FIELD, pkIndex);
+    long size = ProtobufWire.TAG_SIZE + ProtobufWire.varintSize(pkIndex);
     if (ehkIndex >= 0) {
-      size += CodedOutputStream.computeUInt64Size(EXPLICIT_HASH_KEY_INDEX_FIELD, ehkIndex);
+      size += ProtobufWire.TAG_SIZE + ProtobufWire.varintSize(ehkIndex);
     }
-    size += CodedOutputStream.computeTagSize(DATA_FIELD)
-        + CodedOutputStream.computeUInt32SizeNoTag(dataLength)
-        + (long) dataLength;
-    return size;
+    return size + ProtobufWire.TAG_SIZE + ProtobufWire.varintSize(dataLength) + dataLength;
   }
 
   /**
@@ -186,27 +186,31 @@ public final class RecordAggregator {
   public boolean tryAdd(String partitionKey, String explicitHashKeyOrNull, byte[] data) {
     Objects.requireNonNull(partitionKey, "partitionKey");
     Objects.requireNonNull(data, "data");
-    if (entries.size() >= maxCount) {
+    if (count >= maxCount) {
       return false;
     }
     long growth = protobufGrowth(partitionKey, explicitHashKeyOrNull, data.length);
     if (AggregatedRecordFormat.OVERHEAD_BYTES + protobufSize + growth > maxSizeBytes) {
       return false;
     }
-    int pkIndex = partitionKeyIndex.computeIfAbsent(partitionKey, k -> {
-      partitionKeyTable.add(k);
-      return partitionKeyTable.size() - 1;
-    });
-    int ehkIndex = -1;
-    if (explicitHashKeyOrNull != null) {
-      ehkIndex = explicitHashKeyIndex.computeIfAbsent(explicitHashKeyOrNull, k -> {
-        explicitHashKeyTable.add(k);
-        return explicitHashKeyTable.size() - 1;
-      });
+    if (count == recordData.length) {
+      growRecordArrays();
     }
-    entries.add(new Entry(pkIndex, ehkIndex, data));
+    partitionKeyIndexes[count] = partitionKeys.indexOrAdd(partitionKey);
+    explicitHashKeyIndexes[count] = explicitHashKeyOrNull == null
+        ? -1
+        : explicitHashKeys.indexOrAdd(explicitHashKeyOrNull);
+    recordData[count] = data;
+    count++;
     protobufSize += growth;
     return true;
+  }
+
+  private void growRecordArrays() {
+    int capacity = (int) Math.min(maxCount, 2L * count);
+    partitionKeyIndexes = Arrays.copyOf(partitionKeyIndexes, capacity);
+    explicitHashKeyIndexes = Arrays.copyOf(explicitHashKeyIndexes, capacity);
+    recordData = Arrays.copyOf(recordData, capacity);
   }
 
   /**
@@ -215,7 +219,7 @@ public final class RecordAggregator {
    * @return the record count
    */
   public int count() {
-    return entries.size();
+    return count;
   }
 
   /**
@@ -234,7 +238,7 @@ public final class RecordAggregator {
    * @return {@code true} if the aggregate is empty
    */
   public boolean isEmpty() {
-    return entries.isEmpty();
+    return count == 0;
   }
 
   /**
@@ -245,9 +249,9 @@ public final class RecordAggregator {
    * @return the first record's partition key, or empty if the aggregate is empty
    */
   public Optional<String> firstPartitionKey() {
-    return entries.isEmpty()
+    return count == 0
         ? Optional.empty()
-        : Optional.of(partitionKeyTable.get(entries.get(0).partitionKeyIndex()));
+        : Optional.of(partitionKeys.key(partitionKeyIndexes[0]));
   }
 
   /**
@@ -256,10 +260,10 @@ public final class RecordAggregator {
    * @return the first record's explicit hash key, or empty if it had none or the aggregate is empty
    */
   public Optional<String> firstExplicitHashKey() {
-    if (entries.isEmpty() || entries.get(0).explicitHashKeyIndex() < 0) {
+    if (count == 0 || explicitHashKeyIndexes[0] < 0) {
       return Optional.empty();
     }
-    return Optional.of(explicitHashKeyTable.get(entries.get(0).explicitHashKeyIndex()));
+    return Optional.of(explicitHashKeys.key(explicitHashKeyIndexes[0]));
   }
 
   /**
@@ -271,51 +275,72 @@ public final class RecordAggregator {
    *     Kinesis record for consumers)
    */
   public byte[] toBytes() {
-    if (entries.isEmpty()) {
+    if (count == 0) {
       throw new IllegalStateException("Cannot encode an empty aggregate: add a record first");
     }
-    KplAggregation.AggregatedRecord.Builder builder = KplAggregation.AggregatedRecord.newBuilder()
-        .addAllPartitionKeyTable(partitionKeyTable)
-        .addAllExplicitHashKeyTable(explicitHashKeyTable);
-    for (Entry e : entries) {
-      KplAggregation.Record.Builder r = KplAggregation.Record.newBuilder()
-          .setPartitionKeyIndex(e.partitionKeyIndex())
-          .setData(UnsafeByteOperations.unsafeWrap(e.data()));
-      if (e.explicitHashKeyIndex() >= 0) {
-        r.setExplicitHashKeyIndex(e.explicitHashKeyIndex());
-      }
-      builder.addRecords(r);
-    }
-    KplAggregation.AggregatedRecord message = builder.build();
-    int pbSize = message.getSerializedSize();
-    if (pbSize != protobufSize) {
-      throw new IllegalStateException(
-          "Size accounting error: computed " + protobufSize + " protobuf bytes, encoded " + pbSize);
-    }
-    byte[] out = new byte[AggregatedRecordFormat.OVERHEAD_BYTES + pbSize];
+    // tryAdd keeps the whole aggregate within maxSizeBytes, so the size fits an int.
+    int pbSize = (int) protobufSize;
+    int pbEnd = AggregatedRecordFormat.MAGIC_LENGTH + pbSize;
+    byte[] out = new byte[pbEnd + AggregatedRecordFormat.DIGEST_LENGTH];
     AggregatedRecordFormat.writeMagic(out, 0);
-    CodedOutputStream cos =
-        CodedOutputStream.newInstance(out, AggregatedRecordFormat.MAGIC_LENGTH, pbSize);
+    int pos;
     try {
-      message.writeTo(cos);
-      cos.checkNoSpaceLeft();
+      pos = writeMessage(out, AggregatedRecordFormat.MAGIC_LENGTH);
+    } catch (ArrayIndexOutOfBoundsException e) {
+      throw new IllegalStateException(
+          "Size accounting error: computed " + protobufSize + " protobuf bytes, encoded more", e);
+    }
+    if (pos != pbEnd) {
+      throw new IllegalStateException("Size accounting error: computed " + protobufSize
+          + " protobuf bytes, encoded " + (pos - AggregatedRecordFormat.MAGIC_LENGTH));
+    }
+    try {
       md5.reset();
       md5.update(out, AggregatedRecordFormat.MAGIC_LENGTH, pbSize);
-      md5.digest(out, AggregatedRecordFormat.MAGIC_LENGTH + pbSize,
-          AggregatedRecordFormat.DIGEST_LENGTH);
-    } catch (IOException | DigestException e) {
-      throw new IllegalStateException("Encoding an aggregated record failed", e);
+      md5.digest(out, pbEnd, AggregatedRecordFormat.DIGEST_LENGTH);
+    } catch (DigestException e) {
+      throw new IllegalStateException("Computing an aggregated record's MD5 failed", e);
     }
     return out;
   }
 
+  /**
+   * Writes the {@code AggregatedRecord} message at {@code pos}, fields in field-number order as
+   * protobuf writes them: the two key tables, then each user record as a length-delimited {@code
+   * Record} (its key indexes, then its data; the format's per-record {@code tags} are not used).
+   *
+   * @return the position after the message
+   */
+  private int writeMessage(byte[] out, int pos) {
+    pos = partitionKeys.writeTo(out, pos);
+    pos = explicitHashKeys.writeTo(out, pos);
+    for (int i = 0; i < count; i++) {
+      int pkIndex = partitionKeyIndexes[i];
+      int ehkIndex = explicitHashKeyIndexes[i];
+      byte[] bytes = recordData[i];
+      out[pos++] = RECORDS_TAG;
+      pos = ProtobufWire.writeVarint(out, pos,
+          (int) recordMessageSize(pkIndex, ehkIndex, bytes.length));
+      out[pos++] = PARTITION_KEY_INDEX_TAG;
+      pos = ProtobufWire.writeVarint(out, pos, pkIndex);
+      if (ehkIndex >= 0) {
+        out[pos++] = EXPLICIT_HASH_KEY_INDEX_TAG;
+        pos = ProtobufWire.writeVarint(out, pos, ehkIndex);
+      }
+      out[pos++] = DATA_TAG;
+      pos = ProtobufWire.writeVarint(out, pos, bytes.length);
+      System.arraycopy(bytes, 0, out, pos, bytes.length);
+      pos += bytes.length;
+    }
+    return pos;
+  }
+
   /** Removes every user record so the aggregator can be reused; the limits stay. */
   public void clear() {
-    partitionKeyIndex.clear();
-    partitionKeyTable.clear();
-    explicitHashKeyIndex.clear();
-    explicitHashKeyTable.clear();
-    entries.clear();
+    partitionKeys.clear();
+    explicitHashKeys.clear();
+    Arrays.fill(recordData, 0, count, null); // drop the callers' arrays
+    count = 0;
     protobufSize = 0;
   }
 
@@ -326,7 +351,7 @@ public final class RecordAggregator {
    */
   @Override
   public String toString() {
-    return "RecordAggregator[count=" + entries.size() + "/" + maxCount
+    return "RecordAggregator[count=" + count + "/" + maxCount
         + ", sizeBytes=" + sizeBytes() + "/" + maxSizeBytes + "]";
   }
 }

@@ -78,14 +78,7 @@ class AggregationPropertiesTest {
   void sizeIfAddedIsTheEncodedSize(
       @ForAll @Size(min = 1, max = 60) List<@From("userRecord") UserRecord> records)
       throws Exception {
-    RecordAggregator agg = new RecordAggregator(Integer.MAX_VALUE, Integer.MAX_VALUE);
-    for (UserRecord r : records) {
-      int predicted = agg.sizeIfAdded(r.partitionKey(), r.explicitHashKey(), r.data().length);
-      assertThat(agg.tryAdd(r.partitionKey(), r.explicitHashKey(), r.data())).isTrue();
-      byte[] bytes = agg.toBytes();
-      assertThat(bytes).hasSize(predicted);
-      assertThat(agg.sizeBytes()).isEqualTo(predicted);
-    }
+    RecordAggregator agg = TestRecords.addAllAsPredicted(records, true);
     // The generated classes, re-serialising what we wrote, agree on the protobuf length.
     byte[] bytes = agg.toBytes();
     KplAggregation.AggregatedRecord parsed = RecordAggregatorTest.parse(bytes);

@@ -13,8 +13,11 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import software.amazon.kinesis.retrieval.kpl.Messages;
 
@@ -107,6 +110,35 @@ class KclInteropTest {
         new UserRecord("d", "170141183460469231731687303715884105728", new byte[] {4}),
         new UserRecord("a", MAX_HASH_KEY, new byte[] {5}));
     assertKclReads(aggregate(records), records);
+  }
+
+  @ParameterizedTest(name = "explicit hash keys: {0}")
+  @ValueSource(booleans = {false, true})
+  void kclReadsAProducerStyleAggregateOfDistinctRandomKeys(boolean explicitHashKeys) {
+    // The producer's default mode: a 50 KiB aggregate of 100-byte records, each with its own
+    // random 16-hex-digit partition key (and explicit hash key), sized before each add as the
+    // pipeline does.
+    SplittableRandom random = new SplittableRandom(42);
+    RecordAggregator agg = new RecordAggregator(50 * 1024, 10_000);
+    List<UserRecord> added = new ArrayList<>();
+    while (true) {
+      String key = String.format("%016x", random.nextLong());
+      String ehk = explicitHashKeys
+          ? new BigInteger(128, new java.util.Random(random.nextLong())).toString()
+          : null;
+      byte[] data = new byte[100];
+      random.nextBytes(data);
+      if (agg.sizeIfAdded(key, ehk, data.length) > agg.maxSizeBytes()
+          || !agg.tryAdd(key, ehk, data)) {
+        break;
+      }
+      added.add(new UserRecord(key, ehk, data));
+    }
+    assertThat(added).hasSizeGreaterThan(explicitHashKeys ? 250 : 350);
+    byte[] bytes = agg.toBytes();
+    assertThat(bytes).hasSize(agg.sizeBytes());
+    assertThat(bytes.length).isGreaterThan(50 * 1024 - 200);
+    assertKclReads(bytes, added);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.shardwise.producer.aggregation.proto.KplAggregation;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RecordAggregatorTest {
 
@@ -65,6 +66,87 @@ class RecordAggregatorTest {
     assertThat(parsed.getRecords(2).hasExplicitHashKeyIndex()).isFalse();
     assertThat(parsed.getRecords(3).getExplicitHashKeyIndex()).isZero();
     assertThat(parsed.getRecordsList()).allMatch(r -> r.getTagsCount() == 0);
+  }
+
+  @Test
+  void equalKeysThatAreDistinctInstancesShareOneTableEntry() throws Exception {
+    RecordAggregator agg = new RecordAggregator(10_000, 10);
+    String key = "shared-key";
+    agg.tryAdd(key, "7", new byte[] {1});
+    int before = agg.sizeBytes();
+    int predicted = agg.sizeIfAdded(new String(key), new String("7"), 1);
+    assertThat(agg.tryAdd(new String(key), new String("7"), new byte[] {2})).isTrue();
+    assertThat(agg.sizeBytes()).isEqualTo(predicted).isEqualTo(before + 2 + 2 + 2 + 3);
+    agg.tryAdd("other", null, new byte[] {3});
+    agg.tryAdd(new String(key), null, new byte[] {4});
+
+    KplAggregation.AggregatedRecord parsed = parse(agg.toBytes());
+    assertThat(parsed.getPartitionKeyTableList()).containsExactly("shared-key", "other");
+    assertThat(parsed.getExplicitHashKeyTableList()).containsExactly("7");
+    assertThat(parsed.getRecordsList()).extracting(KplAggregation.Record::getPartitionKeyIndex)
+        .containsExactly(0L, 0L, 1L, 0L);
+  }
+
+  @Test
+  void unpairedSurrogatesAreWrittenAsQuestionMarksAsProtobufDoes() throws Exception {
+    // Not valid UTF-16, so not a round trip: protobuf-java and String.getBytes write '?' too.
+    RecordAggregator agg = new RecordAggregator(1000, 10);
+    agg.tryAdd("a\uD800b", null, new byte[0]);
+    agg.tryAdd("\uDC00\uD83D\uDD11", "\uD800", new byte[0]);
+    byte[] bytes = agg.toBytes();
+    assertThat(bytes).hasSize(agg.sizeBytes());
+    KplAggregation.AggregatedRecord parsed = parse(bytes);
+    assertThat(parsed.getPartitionKeyTableList()).containsExactly("a?b", "?\uD83D\uDD11");
+    assertThat(parsed.getExplicitHashKeyTableList()).containsExactly("?");
+  }
+
+  @Test
+  void clearForgetsTheKeysOfTheLastAggregate() throws Exception {
+    // Enough distinct keys that the key tables grow several times before the clear.
+    RecordAggregator agg = new RecordAggregator(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    for (int i = 0; i < 1000; i++) {
+      agg.tryAdd("key-" + i, Integer.toString(i), new byte[] {(byte) i});
+    }
+    agg.clear();
+    assertThat(agg.sizeIfAdded("key-999", null, 1))
+        .isEqualTo(new RecordAggregator(1000, 1).sizeIfAdded("key-999", null, 1));
+    agg.tryAdd("key-999", null, new byte[] {1});
+    agg.tryAdd("new", "5", new byte[] {2});
+    agg.tryAdd("key-0", "999", new byte[] {3});
+    agg.tryAdd("key-999", "5", new byte[] {4});
+
+    byte[] bytes = agg.toBytes();
+    assertThat(bytes).hasSize(agg.sizeBytes());
+    KplAggregation.AggregatedRecord parsed = parse(bytes);
+    assertThat(parsed.getPartitionKeyTableList()).containsExactly("key-999", "new", "key-0");
+    assertThat(parsed.getExplicitHashKeyTableList()).containsExactly("5", "999");
+    assertThat(parsed.getRecordsList()).extracting(KplAggregation.Record::getPartitionKeyIndex)
+        .containsExactly(0L, 1L, 2L, 0L);
+    assertThat(parsed.getRecords(0).hasExplicitHashKeyIndex()).isFalse();
+    assertThat(parsed.getRecordsList().subList(1, 4))
+        .extracting(KplAggregation.Record::getExplicitHashKeyIndex).containsExactly(0L, 1L, 0L);
+  }
+
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void manyRoundsOfDistinctKeysReuseTheKeyTablesCleanly() throws Exception {
+    // A key index that clear() left dirty would fill up over the rounds: lookups would never find
+    // a free slot (hence the timeout) or would find stale keys.
+    RecordAggregator agg = new RecordAggregator(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    for (int round = 0; round < 40; round++) {
+      agg.clear();
+      for (int i = 0; i < 300; i++) {
+        String key = "r" + round + "-k" + i;
+        assertThat(agg.tryAdd(key, key, new byte[0])).isTrue();
+      }
+      byte[] bytes = agg.toBytes();
+      assertThat(bytes).hasSize(agg.sizeBytes());
+      KplAggregation.AggregatedRecord parsed = parse(bytes);
+      assertThat(parsed.getPartitionKeyTableCount()).isEqualTo(300);
+      assertThat(parsed.getExplicitHashKeyTableCount()).isEqualTo(300);
+      assertThat(parsed.getPartitionKeyTable(299)).isEqualTo("r" + round + "-k299");
+      assertThat(parsed.getRecords(299).getPartitionKeyIndex()).isEqualTo(299);
+    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.shardwise.producer.aggregation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -27,6 +29,25 @@ final class TestRecords {
       }
     }
     return agg.toBytes();
+  }
+
+  /**
+   * Adds the records one by one to a generous aggregator, asserting that each add succeeds and
+   * leaves exactly the size {@code sizeIfAdded} predicted for it.
+   *
+   * @param encodeEachStep also assert after each add that {@code toBytes()} has that size
+   */
+  static RecordAggregator addAllAsPredicted(List<UserRecord> records, boolean encodeEachStep) {
+    RecordAggregator agg = new RecordAggregator(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    for (UserRecord r : records) {
+      int predicted = agg.sizeIfAdded(r.partitionKey(), r.explicitHashKey(), r.data().length);
+      assertThat(agg.tryAdd(r.partitionKey(), r.explicitHashKey(), r.data())).isTrue();
+      assertThat(agg.sizeBytes()).isEqualTo(predicted);
+      if (encodeEachStep) {
+        assertThat(agg.toBytes()).hasSize(predicted);
+      }
+    }
+    return agg;
   }
 
   /** Runs the KCL's own deaggregation (the full hash-key range) on one Kinesis record. */
