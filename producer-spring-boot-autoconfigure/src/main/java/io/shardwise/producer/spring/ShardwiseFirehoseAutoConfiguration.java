@@ -22,7 +22,9 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
  * either, both or neither may exist. A unique {@link FirehoseAsyncClient} bean is used when present
  * (and never closed by the producer); otherwise the producer builds its own client from
  * {@code region} and {@code endpoint}. {@link FirehoseProducerCustomizer} beans are applied last.
- * When the context closes, the producer flushes and closes within {@code shutdown-timeout}.
+ * When the context closes, the producer flushes and closes within {@code shutdown-timeout}. Metrics
+ * and health are added as for the Kinesis producer ({@link ShardwiseProducerMetricsAutoConfiguration},
+ * {@link ShardwiseProducerHealthAutoConfiguration}).
  */
 @AutoConfiguration
 @ConditionalOnClass({FirehoseProducer.class, FirehoseAsyncClient.class})

@@ -2,11 +2,15 @@ package io.shardwise.producer.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.firehose.FirehoseProducer;
 import io.shardwise.producer.firehose.FirehoseProducerConfig;
 import io.shardwise.producer.firehose.FirehosePutResult;
+import io.shardwise.producer.metrics.MeterNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -37,7 +42,7 @@ import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntr
 
 /**
  * The Firehose autoconfiguration: opt-in, from {@code shardwise.firehose.*}, next to (and
- * independent of) the Kinesis producer.
+ * independent of) the Kinesis producer, with its metrics and health.
  */
 class ShardwiseFirehoseAutoConfigurationTest {
     /** Kinesis off, so that each test starts (and closes) only the producer it is about. */
@@ -63,10 +68,10 @@ class ShardwiseFirehoseAutoConfigurationTest {
     }
 
     @Test
-    void enabledGivesAProducerWithTheDefaultConfigAndAShutdownHook() {
+    void enabledGivesAProducerWithTheDefaultConfigAHealthIndicatorAndAShutdownHook() {
         enabled.run(context -> {
             assertThat(context).hasSingleBean(FirehoseProducer.class).doesNotHaveBean(KinesisProducer.class)
-                    .hasBean("shardwiseFirehoseProducerShutdown");
+                    .hasBean("shardwiseFirehoseProducerShutdown").hasBean("shardwiseFirehoseProducerHealthIndicator");
             assertThat(context.getBean(FirehoseProducerConfig.class)).usingRecursiveComparison()
                     .isEqualTo(FirehoseProducerConfig.defaults());
             assertThat(context.getBean(FirehoseProducer.class).config()).isSameAs(context.getBean(FirehoseProducerConfig.class));
@@ -193,7 +198,8 @@ class ShardwiseFirehoseAutoConfigurationTest {
         both.withPropertyValues("shardwise.producer.collection-max-count=300", "shardwise.firehose.collection-max-count=200")
                 .run(context -> {
                     assertThat(context).hasSingleBean(KinesisProducer.class).hasSingleBean(FirehoseProducer.class)
-                            .hasBean("shardwiseProducerShutdown").hasBean("shardwiseFirehoseProducerShutdown");
+                            .hasBean("shardwiseProducerShutdown").hasBean("shardwiseFirehoseProducerShutdown")
+                            .hasBean("shardwiseProducerHealthIndicator").hasBean("shardwiseFirehoseProducerHealthIndicator");
                     assertThat(context.getBean(KinesisProducer.class).config().collectionMaxCount()).isEqualTo(300);
                     assertThat(context.getBean(FirehoseProducer.class).config().collectionMaxCount()).isEqualTo(200);
                     assertThat(context.getBean(ProducerConfig.class).collectionMaxCount()).isEqualTo(300);
@@ -207,7 +213,63 @@ class ShardwiseFirehoseAutoConfigurationTest {
         enabled.withPropertyValues("shardwise.producer.enabled=true")
                 .withClassLoader(new FilteredClassLoader(FirehoseAsyncClient.class)).run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(KinesisProducer.class).doesNotHaveBean(FirehoseProducer.class);
+                    assertThat(context).hasSingleBean(HealthIndicator.class);
                 });
+    }
+
+    @Test
+    void healthIsUpWhileRunningAndDownOnceClosed() {
+        enabled.run(context -> {
+            HealthIndicator health = context.getBean("shardwiseFirehoseProducerHealthIndicator", HealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            context.getBean(FirehoseProducer.class).close(Duration.ZERO);
+            assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.health().getDetails()).containsEntry("reason", "closed");
+        });
+    }
+
+    @Test
+    void metricsAreBoundForTheFirehoseProducerAndRemovedOnClose() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        enabled.withBean(MeterRegistry.class, () -> registry).run(context -> {
+            assertThat(context).hasBean("shardwiseFirehoseProducerMetrics").doesNotHaveBean("shardwiseProducerMetrics");
+            assertThat(registry.find(MeterNames.USER_RECORDS_RECEIVED).functionCounters()).hasSize(1);
+            assertThat(producerMeters(registry)).as("one producer: no producer tag")
+                    .allMatch(m -> m.getId().getTag(ShardwiseProducerMetricsAutoConfiguration.PRODUCER_TAG) == null)
+                    .noneMatch(m -> m.getId().getName().equals(MeterNames.SHARD_MAP_REFRESHES));
+        });
+        assertThat(producerMeters(registry)).isEmpty();
+    }
+
+    @Test
+    void withBothProducersEachOnesMetersAreTaggedByKind() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        both.withBean(MeterRegistry.class, () -> registry).run(context -> {
+            assertThat(context).hasBean("shardwiseProducerMetrics").hasBean("shardwiseFirehoseProducerMetrics");
+            String tag = ShardwiseProducerMetricsAutoConfiguration.PRODUCER_TAG;
+            assertThat(producerMeters(registry)).allMatch(m -> m.getId().getTag(tag) != null);
+            assertThat(registry.find(MeterNames.USER_RECORDS_RECEIVED).tag(tag, ShardwiseProducerMetricsAutoConfiguration.KINESIS)
+                    .functionCounters()).hasSize(1);
+            assertThat(registry.find(MeterNames.USER_RECORDS_RECEIVED).tag(tag, ShardwiseProducerMetricsAutoConfiguration.FIREHOSE)
+                    .functionCounters()).hasSize(1);
+            assertThat(registry.find(MeterNames.SHARD_MAP_REFRESHES).tag(tag, ShardwiseProducerMetricsAutoConfiguration.FIREHOSE)
+                    .meters()).isEmpty();
+        });
+        assertThat(producerMeters(registry)).isEmpty();
+    }
+
+    @Test
+    void theApplicationsOwnFirehoseProducerGetsMetricsAndHealthWithoutTheSwitch() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        runner.withUserConfiguration(OwnProducer.class).withBean(MeterRegistry.class, () -> registry).run(context -> {
+            assertThat(context).hasNotFailed().hasBean("shardwiseFirehoseProducerMetrics")
+                    .hasBean("shardwiseFirehoseProducerHealthIndicator").doesNotHaveBean("shardwiseFirehoseProducerShutdown");
+            assertThat(registry.find(MeterNames.USER_RECORDS_RECEIVED).functionCounters()).hasSize(1);
+        });
+    }
+
+    private static List<Meter> producerMeters(MeterRegistry registry) {
+        return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith(MeterNames.PREFIX)).toList();
     }
 
     /** @return an initializer adding these lines as an {@code application.properties} file would, escapes included */
