@@ -9,6 +9,11 @@ package io.shardwise.producer.metrics;
  * carries tags rather than many names: successes and failures of user records are one meter
  * tagged {@value #TAG_RESULT}, errors one meter tagged {@value #TAG_ERROR_CODE}. No meter is ever
  * tagged by partition key.
+ *
+ * <p>A {@code FirehoseProducer}'s meters have the same names: its "Kinesis records" are Firehose
+ * records (PutRecordBatch entries; with packing, one carries several user records), its requests
+ * PutRecordBatch calls, its {@value #TAG_STREAM} tag the delivery stream name. The {@code shard.*}
+ * meters are Kinesis-only and not registered for it.
  */
 public final class MeterNames {
     /** Prefix of every meter name. */
@@ -97,6 +102,8 @@ public final class MeterNames {
     public static final String OTHER_ENTRY_ERROR = "other";
     /** {@value #TAG_ERROR_CODE} of a throttled PutRecords entry. */
     public static final String THROTTLED_ENTRY_ERROR = "ProvisionedThroughputExceededException";
+    /** {@value #TAG_ERROR_CODE} of a throttled PutRecordBatch entry (a {@code FirehoseProducer}'s; Firehose's "slow down"). */
+    public static final String FIREHOSE_THROTTLED_ENTRY_ERROR = "ServiceUnavailableException";
 
     // ---------------------------------------------------------------- units
 

@@ -11,8 +11,10 @@ import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordExpiredException;
 import io.shardwise.producer.RecordFailedException;
 import io.shardwise.producer.RecordRejectedException;
+import io.shardwise.producer.firehose.FirehoseProducerConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,17 +42,19 @@ final class MetricsObserver implements ProducerObserver {
     private final boolean histogram;
     private final double[] percentiles;
     private final Ranges ranges;
+    private final String throttledErrorCode;
     private final ConcurrentHashMap<String, StreamMeters> streams = new ConcurrentHashMap<>();
     private final AtomicBoolean warned = new AtomicBoolean();
 
     MetricsObserver(MeterSet meters, ProducerMetrics.Granularity granularity, Tags commonTags, boolean histogram,
-                    double[] percentiles, ProducerConfig config) {
+                    double[] percentiles, Profile profile) {
         this.meters = meters;
         this.granularity = granularity;
         this.commonTags = commonTags;
         this.histogram = histogram;
         this.percentiles = percentiles.clone();
-        this.ranges = new Ranges(config);
+        this.ranges = new Ranges(profile);
+        this.throttledErrorCode = profile.throttledErrorCode();
     }
 
     /** Registers the meters that need no stream (with GLOBAL granularity: all the observer's base meters). */
@@ -84,7 +88,7 @@ final class MetricsObserver implements ProducerObserver {
                 } else {
                     int throttled = Math.min(o.throttledEntries(), failed);
                     if (throttled > 0) {
-                        s.errors(MeterNames.THROTTLED_ENTRY_ERROR).increment(throttled);
+                        s.errors(throttledErrorCode).increment(throttled);
                     }
                     if (failed > throttled) {
                         s.errors(MeterNames.OTHER_ENTRY_ERROR).increment(failed - throttled);
@@ -307,7 +311,38 @@ final class MetricsObserver implements ProducerObserver {
         }
     }
 
-    /** Expected value ranges for percentile histograms, and the shard rate-limit ceilings, from the producer's config. */
+    /**
+     * What the meters need to know of the observed producer: the bounds of its distributions, its
+     * per-shard rate ceiling and the error code its service uses for a throttled entry.
+     *
+     * @param recordsPerRequest most records (PutRecords or PutRecordBatch entries) per request
+     * @param userRecordsPerRecord most user records one record carries (KPL aggregation, Firehose packing)
+     * @param maxAttempts most attempts per record, empty for unlimited
+     * @param requestTimeout time limit of one request
+     * @param recordTtl a record's time to live
+     * @param shardRateLimitFactor factor on the per-shard ceilings, 0 when no per-shard limiter runs
+     * @param throttledErrorCode the error code a throttled entry is counted under in {@link MeterNames#ERRORS}
+     */
+    record Profile(int recordsPerRequest, double userRecordsPerRecord, OptionalInt maxAttempts, Duration requestTimeout,
+                   Duration recordTtl, double shardRateLimitFactor, String throttledErrorCode) {
+
+        /** @return the profile of a {@code KinesisProducer} with this configuration */
+        static Profile of(ProducerConfig c) {
+            return new Profile(c.collectionMaxCount(), c.aggregationEnabled() ? c.aggregationMaxCount() : 1, c.maxAttempts(),
+                    c.requestTimeout(), c.recordTtl(), c.shardRateLimiting() ? c.shardRateLimitFactor() : 0,
+                    MeterNames.THROTTLED_ENTRY_ERROR);
+        }
+
+        /** @return the profile of a {@code FirehoseProducer} with this configuration (no shards, no rate limiter) */
+        static Profile of(FirehoseProducerConfig c) {
+            // A packed record holds at most as many user records as delimiters fit in it (empty records are allowed).
+            double perRecord = c.packingEnabled() ? (double) c.packingMaxSize() / c.packingDelimiter().length : 1;
+            return new Profile(c.collectionMaxCount(), perRecord, c.maxAttempts(), c.requestTimeout(), c.recordTtl(), 0,
+                    MeterNames.FIREHOSE_THROTTLED_ENTRY_ERROR);
+        }
+    }
+
+    /** Expected value ranges for percentile histograms, and the shard rate-limit ceilings, from the producer's profile. */
     private static final class Ranges {
         final double kinesisRecordsPerRequest;
         final double userRecordsPerRequest;
@@ -319,19 +354,18 @@ final class MetricsObserver implements ProducerObserver {
         final double shardRecordsPerSecond;
         final double shardBytesPerSecond;
 
-        Ranges(ProducerConfig c) {
-            double perKinesisRecord = c.aggregationEnabled() ? Math.max(1, c.aggregationMaxCount()) : 1;
-            kinesisRecordsPerRequest = Math.max(1, c.collectionMaxCount());
+        Ranges(Profile p) {
+            double perKinesisRecord = Math.max(1, p.userRecordsPerRecord());
+            kinesisRecordsPerRequest = Math.max(1, p.recordsPerRequest());
             userRecordsPerKinesisRecord = perKinesisRecord;
             userRecordsPerRequest = kinesisRecordsPerRequest * perKinesisRecord;
-            retriesPerRecord = c.maxAttempts().isPresent() ? Math.max(1, c.maxAttempts().getAsInt() - 1) : 100;
-            requestTime = positive(c.requestTimeout());
-            bufferingTime = positive(c.recordTtl());
-            deliveryTime = positive(c.recordTtl().plus(c.requestTimeout()));
+            retriesPerRecord = p.maxAttempts().isPresent() ? Math.max(1, p.maxAttempts().getAsInt() - 1) : 100;
+            requestTime = positive(p.requestTimeout());
+            bufferingTime = positive(p.recordTtl());
+            deliveryTime = positive(p.recordTtl().plus(p.requestTimeout()));
             // The limiter's ceiling: the service's per-shard limits times shardRateLimitFactor (see README).
-            double factor = c.shardRateLimiting() ? c.shardRateLimitFactor() : 0;
-            shardRecordsPerSecond = 1000.0 * factor;
-            shardBytesPerSecond = 1024.0 * 1024.0 * factor;
+            shardRecordsPerSecond = 1000.0 * p.shardRateLimitFactor();
+            shardBytesPerSecond = 1024.0 * 1024.0 * p.shardRateLimitFactor();
         }
 
         private static Duration positive(Duration d) {

@@ -8,15 +8,19 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.shardwise.producer.KinesisProducer;
+import io.shardwise.producer.ProducerObserver;
+import io.shardwise.producer.ProducerStats;
+import io.shardwise.producer.firehose.FirehoseProducer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Micrometer meters for a {@link KinesisProducer}: the KPL's metric set (user records received,
- * put and failed, Kinesis records and bytes put, errors by code, retries per record, buffering and
- * request time, records pending, ...) with Micrometer naming. The names are in {@link MeterNames};
- * {@code docs/metrics.md} has the table.
+ * Micrometer meters for a {@link KinesisProducer} or a {@link FirehoseProducer}: the KPL's metric
+ * set (user records received, put and failed, Kinesis records and bytes put, errors by code,
+ * retries per record, buffering and request time, records pending, ...) with Micrometer naming.
+ * The names are in {@link MeterNames}; {@code docs/metrics.md} has the table.
  *
  * <pre>{@code
  * try (ProducerMetrics metrics = ProducerMetrics.builder(producer)
@@ -31,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * the producer calls no observer while none is registered. Once bound, producer-wide counters and
  * gauges ({@link MeterNames#USER_RECORDS_RECEIVED}, pending records, oldest record age, retries,
  * shard-map refreshes, prediction misses and fallbacks) are {@link FunctionCounter}s and
- * {@link Gauge}s reading {@link KinesisProducer#stats()} when the registry polls them: no cost per
+ * {@link Gauge}s reading the producer's {@code stats()} when the registry polls them: no cost per
  * record. Meters tagged by stream or shard, the timers and the distributions are fed by a
  * {@link io.shardwise.producer.ProducerObserver} on the producer's threads: per completed record a
  * few counter and timer updates on cached meters, per PutRecords request a few more (and one
@@ -47,6 +51,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Observer-fed meters count from the moment of binding; {@code stats()}-backed counters count
  * from the producer's start.
+ *
+ * <p><b>Firehose.</b> A {@link FirehoseProducer} gets the same meters under the same names: the
+ * {@code stream} tag holds the delivery stream name, "Kinesis records" are Firehose records
+ * (PutRecordBatch entries), a throttled entry's error code is {@code ServiceUnavailableException}.
+ * It has no shards: the shard-map and prediction meters are not registered, and
+ * {@link Granularity#SHARD} is refused. To bind it next to a {@code KinesisProducer} in one registry,
+ * give both a common tag with the same key and different values.
  *
  * <p>Thread-safe. Binds to one registry once (bind to a {@code CompositeMeterRegistry} to export
  * to several). {@link #close()} unregisters the observer and removes every meter this binder
@@ -68,7 +79,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
         SHARD
     }
 
-    private final KinesisProducer producer;
+    private final Source<?> source;
     private final Granularity granularity;
     private final Tags commonTags;
     private final boolean publishPercentileHistogram;
@@ -79,7 +90,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     private boolean closed;
 
     private ProducerMetrics(Builder b) {
-        this.producer = b.producer;
+        this.source = b.source;
         this.granularity = b.granularity;
         this.commonTags = b.commonTags;
         this.publishPercentileHistogram = b.publishPercentileHistogram;
@@ -102,7 +113,26 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * @throws NullPointerException if {@code producer} is null
      */
     public static Builder builder(KinesisProducer producer) {
-        return new Builder(producer);
+        return new Builder(Source.of(producer));
+    }
+
+    /**
+     * @param producer the Firehose producer to observe
+     * @return an unbound binder with the defaults: {@link Granularity#STREAM}, no common tags, no
+     *     percentile histograms
+     * @throws NullPointerException if {@code producer} is null
+     */
+    public static ProducerMetrics of(FirehoseProducer producer) {
+        return builder(producer).build();
+    }
+
+    /**
+     * @param producer the Firehose producer to observe
+     * @return a builder for a binder ({@link Granularity#SHARD} is refused: Firehose has no shards)
+     * @throws NullPointerException if {@code producer} is null
+     */
+    public static Builder builder(FirehoseProducer producer) {
+        return new Builder(Source.of(producer));
     }
 
     /**
@@ -123,12 +153,12 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                     + "; bind it to a CompositeMeterRegistry to export to several registries");
         }
         MeterSet set = new MeterSet(registry);
-        registerStatsMeters(set);
+        registerStatsMeters(set, source);
         MetricsObserver observer = new MetricsObserver(set, granularity, commonTags, publishPercentileHistogram,
-                percentiles, producer.config());
+                percentiles, source.profile());
         try {
             observer.registerEagerMeters();
-            this.registration = producer.addObserver(observer);
+            this.registration = source.observers().apply(observer);
         } catch (RuntimeException e) {
             set.close();
             throw e;
@@ -136,33 +166,43 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
         this.meters = set;
     }
 
-    private void registerStatsMeters(MeterSet set) {
-        KinesisProducer p = producer;
+    /**
+     * Registers the meters that read the producer's {@code stats()} when polled. The producer itself
+     * is their state object, held weakly as Micrometer does, so meters left bound do not keep a
+     * dropped producer alive; the functions read it through {@code source.stats()}, which holds no producer.
+     */
+    private <P> void registerStatsMeters(MeterSet set, Source<P> source) {
+        P p = source.producer();
+        Function<P, ProducerStats> stats = source.stats();
         Tags t = commonTags;
-        set.register(reg -> FunctionCounter.builder(MeterNames.USER_RECORDS_RECEIVED, p, x -> x.stats().userRecordsAdded())
+        set.register(reg -> FunctionCounter.builder(MeterNames.USER_RECORDS_RECEIVED, p, x -> stats.apply(x).userRecordsAdded())
                 .description("User records accepted by addUserRecord").baseUnit(MeterNames.UNIT_RECORDS).tags(t).register(reg));
-        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING, p, x -> x.stats().outstandingRecords())
+        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING, p, x -> stats.apply(x).outstandingRecords())
                 .description("User records added and not yet completed (buffered, in flight or waiting to retry)")
                 .baseUnit(MeterNames.UNIT_RECORDS).tags(t).register(reg));
-        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING_BYTES, p, x -> x.stats().outstandingBytes())
+        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING_BYTES, p, x -> stats.apply(x).outstandingBytes())
                 .description("Data plus partition keys of the pending user records")
                 .baseUnit(MeterNames.UNIT_BYTES).tags(t).register(reg));
         set.register(reg -> TimeGauge.builder(MeterNames.OLDEST_RECORD_AGE, p, TimeUnit.NANOSECONDS,
-                        x -> x.stats().oldestRecordAge().toNanos())
+                        x -> stats.apply(x).oldestRecordAge().toNanos())
                 .description("Age of the oldest pending user record as of the producer's last sweep (at most a second old);"
                         + " zero when none is pending")
                 .tags(t).register(reg));
-        set.register(reg -> FunctionCounter.builder(MeterNames.RETRIES, p, x -> x.stats().retriedEntries())
+        set.register(reg -> FunctionCounter.builder(MeterNames.RETRIES, p, x -> stats.apply(x).retriedEntries())
                 .description("User-record attempts that failed and were scheduled for another attempt")
                 .baseUnit(MeterNames.UNIT_RETRIES).tags(t).register(reg));
-        set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_MAP_REFRESHES, p, x -> x.stats().shardMapRefreshes())
+        if (!source.shards()) {
+            return;
+        }
+        set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_MAP_REFRESHES, p, x -> stats.apply(x).shardMapRefreshes())
                 .description("Shard-map loads and refreshes (ListShards), the first load of each stream included")
                 .baseUnit(MeterNames.UNIT_REFRESHES).tags(t).register(reg));
-        set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_PREDICTION_MISSES, p, x -> x.stats().shardPredictionMisses())
+        set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_PREDICTION_MISSES, p,
+                        x -> stats.apply(x).shardPredictionMisses())
                 .description("Acknowledged user records that landed on a shard other than predicted (a reshard)")
                 .baseUnit(MeterNames.UNIT_RECORDS).tags(t).register(reg));
         set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_PREDICTION_FALLBACKS, p,
-                        x -> x.stats().predictionFallbacks())
+                        x -> stats.apply(x).predictionFallbacks())
                 .description("Times a stream fell back to batching without shard prediction because records kept"
                         + " landing on other shards right after fresh maps")
                 .baseUnit(MeterNames.UNIT_FALLBACKS).tags(t).register(reg));
@@ -229,23 +269,29 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * Builds a {@link ProducerMetrics}. Not thread-safe. Every setter rejects a bad value at once.
      */
     public static final class Builder {
-        private final KinesisProducer producer;
+        private final Source<?> source;
         private Granularity granularity = Granularity.STREAM;
         private Tags commonTags = Tags.empty();
         private boolean publishPercentileHistogram;
         private double[] percentiles = new double[0];
 
-        private Builder(KinesisProducer producer) {
-            this.producer = Objects.requireNonNull(producer, "producer");
+        private Builder(Source<?> source) {
+            this.source = source;
         }
 
         /**
          * @param granularity which tags the observer-fed meters carry; default {@link Granularity#STREAM}
          * @return this builder
          * @throws NullPointerException if {@code granularity} is null
+         * @throws IllegalArgumentException if it is {@link Granularity#SHARD} for a producer without shards (Firehose)
          */
         public Builder granularity(Granularity granularity) {
-            this.granularity = Objects.requireNonNull(granularity, "granularity");
+            Objects.requireNonNull(granularity, "granularity");
+            if (granularity == Granularity.SHARD && !source.shards()) {
+                throw new IllegalArgumentException("granularity SHARD: a FirehoseProducer writes to no shards;"
+                        + " use STREAM (tagged by delivery stream) or GLOBAL");
+            }
+            this.granularity = granularity;
             return this;
         }
 
@@ -328,6 +374,28 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
             ProducerMetrics m = build();
             m.bindTo(registry);
             return m;
+        }
+    }
+
+    /**
+     * What a binder reads from a producer, whichever kind it is: the producer (the state object of
+     * the stats-backed meters), how to read its stats, how to register an observer, whether it
+     * writes to shards, and the profile of its configuration the observer's meters are sized by.
+     *
+     * @param <P> the producer type
+     */
+    private record Source<P>(P producer, Function<P, ProducerStats> stats,
+                             Function<ProducerObserver, AutoCloseable> observers, boolean shards,
+                             MetricsObserver.Profile profile) {
+
+        static Source<KinesisProducer> of(KinesisProducer p) {
+            Objects.requireNonNull(p, "producer");
+            return new Source<>(p, KinesisProducer::stats, p::addObserver, true, MetricsObserver.Profile.of(p.config()));
+        }
+
+        static Source<FirehoseProducer> of(FirehoseProducer p) {
+            Objects.requireNonNull(p, "producer");
+            return new Source<>(p, FirehoseProducer::stats, p::addObserver, false, MetricsObserver.Profile.of(p.config()));
         }
     }
 }

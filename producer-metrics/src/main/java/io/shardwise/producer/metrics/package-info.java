@@ -7,7 +7,9 @@
  * tag key and fixed tag value is a constant in {@link io.shardwise.producer.metrics.MeterNames};
  * {@code docs/metrics.md} lists the meters with their types, units, tags and KPL counterparts.
  *
- * <p>Producer-wide meters read {@link io.shardwise.producer.KinesisProducer#stats()} when polled;
+ * <p>A {@link io.shardwise.producer.KinesisProducer} or a
+ * {@link io.shardwise.producer.firehose.FirehoseProducer} can be bound (the latter without shard
+ * meters). Producer-wide meters read the producer's {@code stats()} when polled;
  * stream- and shard-tagged meters, timers and distributions are fed by a package-private
  * {@link io.shardwise.producer.ProducerObserver} ({@code MetricsObserver}) that caches its meters
  * per stream and shard. Nothing is observed while no binder is bound.

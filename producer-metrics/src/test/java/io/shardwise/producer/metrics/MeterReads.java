@@ -9,9 +9,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.search.Search;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +95,19 @@ final class MeterReads {
             }
         }
         return false;
+    }
+
+    /** @return a registry remembering, by meter name, the distribution configuration each meter was registered with */
+    static SimpleMeterRegistry recording(Map<String, DistributionStatisticConfig> configs) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                configs.put(id.getName(), config);
+                return config;
+            }
+        });
+        return registry;
     }
 
     /** Waits until the condition holds, failing after {@code timeout}. */

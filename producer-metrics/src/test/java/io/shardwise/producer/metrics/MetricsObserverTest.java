@@ -19,6 +19,7 @@ import io.shardwise.producer.ProducerObserver.RequestOutcome;
 import io.shardwise.producer.RecordExpiredException;
 import io.shardwise.producer.RecordRejectedException;
 import io.shardwise.producer.RetriesExhaustedException;
+import io.shardwise.producer.firehose.FirehoseProducerConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,11 @@ class MetricsObserverTest {
     private final MeterSet meters = new MeterSet(registry);
 
     private MetricsObserver observer(ProducerMetrics.Granularity granularity) {
-        return new MetricsObserver(meters, granularity, Tags.of("app", "test"), false, new double[0], ProducerConfig.defaults());
+        return observer(granularity, MetricsObserver.Profile.of(ProducerConfig.defaults()));
+    }
+
+    private MetricsObserver observer(ProducerMetrics.Granularity granularity, MetricsObserver.Profile profile) {
+        return new MetricsObserver(meters, granularity, Tags.of("app", "test"), false, new double[0], profile);
     }
 
     private static Attempt failedAttempt(String code) {
@@ -153,8 +158,8 @@ class MetricsObserverTest {
 
     @Test
     void noRateLimitGaugesWhenTheProducerDoesNotLimit() {
-        MetricsObserver o = new MetricsObserver(meters, ProducerMetrics.Granularity.SHARD, Tags.empty(), false, new double[0],
-                ProducerConfig.builder().shardRateLimiting(false).build());
+        MetricsObserver o = observer(ProducerMetrics.Granularity.SHARD,
+                MetricsObserver.Profile.of(ProducerConfig.builder().shardRateLimiting(false).build()));
         o.recordCompleted("s", "shardId-1", 1, 1, 2, null);
         assertThat(count(registry, MeterNames.USER_RECORDS_PUT)).isEqualTo(1);
         assertThat(search(registry, MeterNames.SHARD_RATE_LIMIT_RECORDS).gauges()).isEmpty();
@@ -172,6 +177,34 @@ class MetricsObserverTest {
         assertThat(search(registry, MeterNames.KINESIS_RECORDS_PUT).counters()).hasSize(1);
         assertThat(count(registry, MeterNames.KINESIS_RECORDS_PUT)).isEqualTo(2);
         assertThat(registry.getMeters()).allMatch(m -> m.getId().getTag(MeterNames.TAG_STREAM) == null);
+    }
+
+    @Test
+    void firehoseEventsHaveNoShardAndCountThrottledEntriesUnderServiceUnavailable() {
+        MetricsObserver o = observer(ProducerMetrics.Granularity.STREAM,
+                MetricsObserver.Profile.of(FirehoseProducerConfig.defaults()));
+        // 10 Firehose records carrying 30 packed user records, 3 failed of which 2 throttled
+        o.requestCompleted(new RequestOutcome("clicks", 10, 30, 4000, 3900, 1_000_000, 3, 2, null));
+        // a Firehose producer reports no shard, for acknowledged and failed records alike
+        o.recordCompleted("clicks", null, 1, 1_000_000, 2_000_000, null);
+        o.recordCompleted("clicks", null, 2, 1_000_000, 3_000_000, new RetriesExhaustedException("x",
+                List.of(failedAttempt("ServiceUnavailableException")), null));
+        o.shardRateLimitChanged("clicks", null, 1.0, 1.0);
+
+        String[] s = {MeterNames.TAG_STREAM, "clicks"};
+        assertThat(count(registry, MeterNames.KINESIS_RECORDS_PUT, s)).isEqualTo(7);
+        assertThat(count(registry, MeterNames.ERRORS, MeterNames.TAG_ERROR_CODE, MeterNames.FIREHOSE_THROTTLED_ENTRY_ERROR))
+                .isEqualTo(2);
+        assertThat(count(registry, MeterNames.ERRORS, MeterNames.TAG_ERROR_CODE, MeterNames.OTHER_ENTRY_ERROR)).isEqualTo(1);
+        assertThat(tagValues(registry, MeterNames.ERRORS, MeterNames.TAG_ERROR_CODE)).doesNotContain(MeterNames.THROTTLED_ENTRY_ERROR);
+        assertThat(summaryMax(registry, MeterNames.USER_RECORDS_PER_KINESIS_RECORD, s)).isEqualTo(3);
+        assertThat(count(registry, MeterNames.USER_RECORDS_PUT, MeterNames.TAG_RESULT, MeterNames.RESULT_SUCCESS)).isEqualTo(1);
+        assertThat(count(registry, MeterNames.USER_RECORDS_PUT, MeterNames.TAG_RESULT, MeterNames.RESULT_FAILURE,
+                MeterNames.TAG_ERROR_CODE, "ServiceUnavailableException")).isEqualTo(1);
+        assertThat(registry.getMeters()).as("no shard tag, no rate-limit gauge")
+                .allMatch(m -> m.getId().getTag(MeterNames.TAG_SHARD) == null)
+                .noneMatch(m -> m.getId().getName().startsWith(MeterNames.PREFIX + "shard."));
+        assertThat(tagValues(registry, MeterNames.USER_RECORDS_PUT, MeterNames.TAG_STREAM)).containsExactly("clicks");
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,7 +57,8 @@ class ProducerMetricsBindingTest {
 
     @Test
     void builderRejectsBadValuesAtOnce() {
-        assertThatThrownBy(() -> ProducerMetrics.of(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("producer");
+        assertThatThrownBy(() -> ProducerMetrics.of((KinesisProducer) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("producer");
         ProducerMetrics.Builder b = ProducerMetrics.builder(producer);
         assertThatThrownBy(() -> b.granularity(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("granularity");
         assertThatThrownBy(() -> b.commonTags((Iterable<io.micrometer.core.instrument.Tag>) null))
@@ -119,8 +119,8 @@ class ProducerMetricsBindingTest {
     void percentileHistogramsAndPercentilesAreConfigurable() {
         Map<String, DistributionStatisticConfig> plainConfigs = new ConcurrentHashMap<>();
         Map<String, DistributionStatisticConfig> histogramConfigs = new ConcurrentHashMap<>();
-        SimpleMeterRegistry plain = recording(plainConfigs);
-        SimpleMeterRegistry withHistograms = recording(histogramConfigs);
+        SimpleMeterRegistry plain = MeterReads.recording(plainConfigs);
+        SimpleMeterRegistry withHistograms = MeterReads.recording(histogramConfigs);
         try (ProducerMetrics a = ProducerMetrics.builder(producer).granularity(ProducerMetrics.Granularity.GLOBAL).bindTo(plain);
              ProducerMetrics b = ProducerMetrics.builder(producer).granularity(ProducerMetrics.Granularity.GLOBAL)
                      .publishPercentileHistogram(true).percentiles(0.5, 0.99).bindTo(withHistograms)) {
@@ -148,19 +148,6 @@ class ProducerMetricsBindingTest {
             assertThat(b.publishPercentileHistogram()).isTrue();
             assertThat(a.publishPercentileHistogram()).isFalse();
         }
-    }
-
-    /** A registry remembering the distribution configuration each meter was registered with. */
-    private static SimpleMeterRegistry recording(Map<String, DistributionStatisticConfig> configs) {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        registry.config().meterFilter(new MeterFilter() {
-            @Override
-            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                configs.put(id.getName(), config);
-                return config;
-            }
-        });
-        return registry;
     }
 
     @Test

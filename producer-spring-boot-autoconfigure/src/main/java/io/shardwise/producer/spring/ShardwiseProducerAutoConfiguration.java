@@ -3,6 +3,7 @@ package io.shardwise.producer.spring;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -79,22 +80,29 @@ public class ShardwiseProducerAutoConfiguration {
     @Bean
     @ConditionalOnBean(KinesisProducer.class)
     public ProducerShutdown shardwiseProducerShutdown(KinesisProducer producer, ShardwiseProducerProperties properties) {
-        return new ProducerShutdown(producer, properties.getShutdownTimeout());
+        return new ProducerShutdown(producer::close, properties.getShutdownTimeout());
     }
 
-    /** Flushes and closes the producer when the application context closes. */
+    /**
+     * Flushes and closes a producer (the {@code KinesisProducer}, or the {@code FirehoseProducer} of
+     * {@link ShardwiseFirehoseAutoConfiguration}) when the application context closes.
+     */
     public static final class ProducerShutdown implements DisposableBean {
-        private final KinesisProducer producer;
+        private final Consumer<Duration> close;
         private final Duration timeout;
 
-        ProducerShutdown(KinesisProducer producer, Duration timeout) {
-            this.producer = producer;
+        /**
+         * @param close the producer's {@code close(Duration)}
+         * @param timeout how long to wait for buffered records
+         */
+        ProducerShutdown(Consumer<Duration> close, Duration timeout) {
+            this.close = close;
             this.timeout = timeout;
         }
 
         @Override
         public void destroy() {
-            producer.close(timeout);
+            close.accept(timeout);
         }
     }
 

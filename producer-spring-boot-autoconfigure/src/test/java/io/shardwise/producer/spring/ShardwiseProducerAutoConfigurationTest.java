@@ -86,6 +86,16 @@ class ShardwiseProducerAutoConfigurationTest {
     }
 
     @Test
+    void theApplicationsOwnProducerGetsAHealthIndicatorEvenWithTheAutoconfiguredOneDisabled() {
+        runner.withPropertyValues("shardwise.producer.enabled=false", "shardwise.producer.health-max-oldest-record-age=5m")
+                .withUserConfiguration(OwnBeans.class).run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(KinesisProducer.class).hasSingleBean(HealthIndicator.class);
+                    assertThat(context.getBean(ShardwiseProducerProperties.class).getHealthMaxOldestRecordAge())
+                            .isEqualTo(Duration.ofMinutes(5));
+                });
+    }
+
+    @Test
     void customizersAreApplied() {
         AtomicReference<KinesisProducer.Builder> seen = new AtomicReference<>();
         runner.withBean(ProducerCustomizer.class, () -> b -> {
