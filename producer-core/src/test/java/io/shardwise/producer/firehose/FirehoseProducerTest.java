@@ -167,6 +167,8 @@ class FirehoseProducerTest {
             Map<String, Integer> perRecordId = new HashMap<>();
             for (FirehosePutResult r : results) {
                 assertThat(r.isPacked()).isTrue();
+                // each user record's position is its line in the Firehose record that carried it
+                assertThat(r.positionInRecord()).isEqualTo((long) perRecordId.getOrDefault(r.recordId(), 0));
                 perRecordId.merge(r.recordId(), 1, Integer::sum);
             }
             assertThat(perRecordId).hasSameSizeAs(stored);
@@ -251,6 +253,15 @@ class FirehoseProducerTest {
                     .hasMessageContaining("delimiter 1")
                     .satisfies(e -> assertThat(((RecordTooLargeException) e).limit()).isEqualTo("packingMaxSize=2048"));
         }
+    }
+
+    @Test
+    void builderRefusesClientSettingsBesideAClientAndAnEmptyStreamName() {
+        assertThatThrownBy(() -> FirehoseProducer.builder().firehoseClient(client)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("firehoseClient");
+        assertThatThrownBy(() -> FirehoseProducer.builder().firehoseClient(client).deliveryStreamName("").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deliveryStreamName");
     }
 
     @Test
