@@ -28,9 +28,13 @@ final class KeyTable {
   private int[] slotOfKey = new int[INITIAL_KEYS];
   private int size;
 
-  /** Key index + 1 per slot; 0 for an empty slot. Length a power of two, at most half full. */
-  private int[] slots = new int[INITIAL_SLOTS];
-  /** 32 minus log2(slots.length): the hash's top bits pick the first slot to probe. */
+  /**
+   * The index: two ints per slot, the key's index + 1 (0 for an empty slot) and its hash code, so
+   * that a collision is passed over without reading the key. A power of two slots, at most half
+   * of them used.
+   */
+  private int[] slots = new int[2 * INITIAL_SLOTS];
+  /** 32 minus log2 of the slot count: the hash's top bits pick the first slot to probe. */
   private int slotShift = Integer.SIZE - Integer.numberOfTrailingZeros(INITIAL_SLOTS);
 
   /**
@@ -73,14 +77,14 @@ final class KeyTable {
       lastKey = key; // the same answer and length; the next call can match by identity
       return lastIndex;
     }
-    int mask = slots.length - 1;
+    int mask = slotCount() - 1;
     for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
-      int entry = slots[slot];
+      int entry = slots[2 * slot];
       if (entry == 0) {
         remember(key, hash, -1, slot, -1);
         return -1;
       }
-      if (key.equals(keys[entry - 1])) {
+      if (slots[2 * slot + 1] == hash && key.equals(keys[entry - 1])) {
         remember(key, hash, entry - 1, slot, utf8Lengths[entry - 1]);
         return entry - 1;
       }
@@ -117,9 +121,10 @@ final class KeyTable {
     index = size++;
     keys[index] = key;
     utf8Lengths[index] = (int) utf8Length(key);
-    slots[lastFreeSlot] = index + 1;
+    slots[2 * lastFreeSlot] = index + 1;
+    slots[2 * lastFreeSlot + 1] = lastHash;
     slotOfKey[index] = lastFreeSlot;
-    if (size * 2 > slots.length) {
+    if (size * 2 > slotCount()) {
       growSlots();
     }
     remember(key, lastHash, index, slotOfKey[index], utf8Lengths[index]);
@@ -143,7 +148,7 @@ final class KeyTable {
   /** Removes every key, keeping the arrays for reuse. */
   void clear() {
     for (int i = 0; i < size; i++) {
-      slots[slotOfKey[i]] = 0;
+      slots[2 * slotOfKey[i]] = 0;
       keys[i] = null;
     }
     size = 0;
@@ -164,16 +169,22 @@ final class KeyTable {
     return (hash * HASH_SPREAD) >>> slotShift;
   }
 
+  private int slotCount() {
+    return slots.length >> 1;
+  }
+
   private void growSlots() {
     slots = new int[slots.length * 2];
     slotShift--;
-    int mask = slots.length - 1;
+    int mask = slotCount() - 1;
     for (int i = 0; i < size; i++) {
-      int slot = firstSlot(keys[i].hashCode());
-      while (slots[slot] != 0) {
+      int hash = keys[i].hashCode();
+      int slot = firstSlot(hash);
+      while (slots[2 * slot] != 0) {
         slot = (slot + 1) & mask;
       }
-      slots[slot] = i + 1;
+      slots[2 * slot] = i + 1;
+      slots[2 * slot + 1] = hash;
       slotOfKey[i] = slot;
     }
   }
