@@ -39,8 +39,11 @@ public final class JfrSummary {
         Map<String, Long> chains = new HashMap<>();
         Map<String, Long> shardwiseFrames = new HashMap<>();
         long samples = 0;
+        java.time.Instant measuredFrom = events.stream()
+                .filter(e -> e.getEventType().getName().equals(MeasuredPhase.NAME))
+                .map(RecordedEvent::getStartTime).findFirst().orElse(java.time.Instant.MIN);
         for (RecordedEvent e : events) {
-            if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStartTime().isBefore(measuredFrom)) {
                 continue;
             }
             RecordedStackTrace st = e.getStackTrace();
@@ -74,7 +77,8 @@ public final class JfrSummary {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("JFR execution samples: ").append(samples).append(" in ").append(file.getFileName()).append('\n');
+        sb.append("JFR execution samples: ").append(samples).append(" in ").append(file.getFileName())
+                .append(measuredFrom.equals(java.time.Instant.MIN) ? "" : " (measured phase only)").append('\n');
         if (samples == 0) {
             return sb.toString();
         }
@@ -118,5 +122,12 @@ public final class JfrSummary {
     /** Thread names without their trailing numbers, so a pool counts as one. */
     private static String threadGroupName(String name) {
         return name.replaceAll("[-#]?\\d+", "-N");
+    }
+
+    /** Marks the start of the measured phase in a recording that began before the warm-up. */
+    @jdk.jfr.Name(MeasuredPhase.NAME)
+    @jdk.jfr.Label("Benchmark measured phase")
+    static final class MeasuredPhase extends jdk.jfr.Event {
+        static final String NAME = "io.shardwise.benchmarks.MeasuredPhase";
     }
 }

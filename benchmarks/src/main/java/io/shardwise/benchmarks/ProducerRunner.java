@@ -66,6 +66,15 @@ public final class ProducerRunner {
         Payloads payloads = new Payloads(0x5eed0000L + id * 7919L + producer.hashCode(), size, id);
 
         long built = System.nanoTime();
+        Recording[] recording = new Recording[1];
+        if (jfr != null) {
+            // Recording from before the warm-up: starting JFR later deoptimises warm code (the run then
+            // measures re-compilation); the summary skips the samples taken before the measured phase.
+            recording[0] = new Recording(Configuration.getConfiguration("profile"));
+            // 2 ms, not the profile's 10-20 ms: a measured phase of a few seconds needs the samples
+            recording[0].enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+            recording[0].start();
+        }
         // ---- untimed warm-up: connections, shard maps, the KPL's DescribeStreamSummary, the JIT
         // count runs also warm up for at least warmupSeconds (the JIT: TLS, marshalling, the pipeline)
         long warmupUntil = built + (long) (warmupSeconds * 1e9);
@@ -89,16 +98,14 @@ public final class ProducerRunner {
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean stop = new AtomicBoolean();
         long[] start = new long[2];               // nanoTime, cpu ticks at GO
-        Recording[] recording = new Recording[1];
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     line = line.trim();
                     if (line.equals("GO")) {
-                        if (jfr != null) {
-                            recording[0] = new Recording(Configuration.getConfiguration("profile"));
-                            recording[0].start();
+                        if (recording[0] != null) {
+                            new JfrSummary.MeasuredPhase().commit();   // the summary counts samples after it
                         }
                         ProcStats.resetPeakRss();
                         start[1] = ProcStats.tree().cpuTicks();

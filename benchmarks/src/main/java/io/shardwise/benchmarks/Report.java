@@ -230,7 +230,12 @@ final class Report {
                 - **Warm-up.** Each process first sends an untimed warm-up and waits for it, so connections, shard
                   maps, the KPL's DescribeStreamSummary (`RecordDistributionStrategy`) and the JIT (TLS, marshalling)
                   are ready: in count runs 10%% of the records (2,000..100,000) and for at least %s s, in timed
-                  runs 2,000 records. Then the harness says GO.
+                  runs 2,000 records. Then the harness says GO. Why 15 s: with both cores busy, HotSpot
+                  reaches C2 for the TLS cipher's GHASH caller (`GHASH.update`, seen with
+                  `-Xlog:jit+compilation=debug`) only after ~10 s; until then AES-GCM runs at C1 speed without
+                  its CLMUL intrinsic and costs a JVM producer ~25%% of its CPU (5 s of warm-up measured
+                  ~190,000 rec/s for Shardwise in (a), 15 s ~250,000). A service producing for hours runs the
+                  compiled code; the KPL's native daemon needs no JIT, so a longer warm-up does not hurt it.
                 - **Count runs (a-c).** The process adds the records as fast as the producer takes them and waits for
                   every acknowledgement. records/s = records / time from GO to the last acknowledgement.
                 - **Timed runs (d, e).** Each process adds records at a fixed rate (the offered load: 3x the shards'

@@ -21,12 +21,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe. Each record registers in the current epoch; {@link #flush()} opens a new epoch
  * and returns a future completed once the old epoch, and every epoch before it, has drained.
- * Waiting for room takes a lock; the record path without waiting takes none.
+ * Waiting for room takes a lock; the record path without waiting takes none. Waiters are woken
+ * with hysteresis: once a bound is reached, completions wake them only when a slice of room is free
+ * again ({@link #wakeRecords}, {@link #wakeBytes}), so that a caller blocked on a full buffer goes on
+ * to add a run of records instead of being woken, and blocked again, once per completed record.
  */
 final class Outstanding {
     private final long maxRecords;
     private final long maxBytes;
     private final long maxBlockNanos;
+    /** Waiters are woken when the records outstanding are at most this many ... */
+    private final long wakeRecords;
+    /** ... and the bytes outstanding at most this many. */
+    private final long wakeBytes;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder succeeded = new LongAdder();
@@ -34,6 +41,8 @@ final class Outstanding {
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition roomFreed = roomLock.newCondition();
     private final AtomicInteger waiters = new AtomicInteger();
+    /** How often blocked callers were signalled (guarded by roomLock). */
+    private long wakeUps;
     private volatile Epoch current = new Epoch();
     /** Who hears about completed records; set once by the pipeline. */
     final ObserverRegistry observers = new ObserverRegistry();
@@ -48,7 +57,14 @@ final class Outstanding {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.maxBlockNanos = maxBlockTime.toNanos();
+        this.wakeRecords = maxRecords - Math.min(WAKE_SLICE_RECORDS, Math.max(1, maxRecords / 16));
+        this.wakeBytes = maxBytes - Math.min(WAKE_SLICE_BYTES, Math.max(1, maxBytes / 16));
     }
+
+    /** At most this many records' room is awaited before blocked callers are woken. */
+    static final long WAKE_SLICE_RECORDS = 1024;
+    /** At most this much room in bytes is awaited before blocked callers are woken (a 1 MiB record fits). */
+    static final long WAKE_SLICE_BYTES = 1024 * 1024;
 
     /**
      * Admits a record of {@code size} bytes, waiting for room if the bounds are reached.
@@ -125,11 +141,14 @@ final class Outstanding {
         } else {
             failedByReason.computeIfAbsent(failure.getClass().getSimpleName(), k -> new LongAdder()).increment();
         }
-        records.decrementAndGet();
-        bytes.addAndGet(-size);
-        if (waiters.get() > 0) {
+        long r = records.decrementAndGet();
+        long b = bytes.addAndGet(-size);
+        // Below both marks every completion wakes them (a waiter for a large record may need more
+        // room than the slice); the timed wait in awaitRoom is the backstop for anything missed.
+        if (waiters.get() > 0 && r <= wakeRecords && b <= wakeBytes) {
             roomLock.lock();
             try {
+                wakeUps++;
                 roomFreed.signalAll();
             } finally {
                 roomLock.unlock();
@@ -149,6 +168,21 @@ final class Outstanding {
         old.exit(); // drop the epoch's own "open" token
         lastFlush = lastFlush.thenCombine(old.drained, (a, b) -> null);
         return lastFlush;
+    }
+
+    /** @return whether a caller is waiting for room */
+    boolean hasWaiters() {
+        return waiters.get() > 0;
+    }
+
+    /** @return how often callers blocked for room were signalled */
+    long wakeUps() {
+        roomLock.lock();
+        try {
+            return wakeUps;
+        } finally {
+            roomLock.unlock();
+        }
     }
 
     long records() {

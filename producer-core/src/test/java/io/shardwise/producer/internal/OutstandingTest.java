@@ -2,6 +2,7 @@ package io.shardwise.producer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -217,6 +218,57 @@ class OutstandingTest {
             assertThat(f).isCompleted();
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBlockedCallerIsWokenOnceASliceOfRoomIsFreeNotPerCompletedRecord() throws Exception {
+        Outstanding o = new Outstanding(64, Long.MAX_VALUE, Duration.ofMinutes(5));   // slice: 64 / 16 = 4
+        List<Reg> regs = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            regs.add(reg(o, 10));
+        }
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Reg> blocked = ex.submit(() -> reg(o, 10));
+            while (!o.hasWaiters()) {
+                Thread.sleep(1);
+            }
+            for (int i = 0; i < 3; i++) {
+                rel(o, regs.get(i));
+            }
+            // Release 1 always finds the caller waiting (it cannot have got room before): without
+            // hysteresis it would be signalled there.
+            assertThat(o.wakeUps()).as("signals before a slice is free").isZero();
+            rel(o, regs.get(3));
+            assertThat(blocked.get(10, TimeUnit.SECONDS).size()).isEqualTo(10);
+            assertThat(o.wakeUps()).isLessThanOrEqualTo(1);
+            assertThat(o.records()).isEqualTo(61);
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallerBlockedOnBytesIsWokenWhenItsLargeRecordFits() throws Exception {
+        Outstanding o = new Outstanding(Long.MAX_VALUE, 1000, Duration.ofMinutes(5));   // slice: 1000 / 16 = 62 bytes
+        List<Reg> regs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            regs.add(reg(o, 100));
+        }
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Reg> blocked = ex.submit(() -> reg(o, 500));
+            while (!o.hasWaiters()) {
+                Thread.sleep(1);
+            }
+            for (int i = 0; i < 5; i++) {
+                rel(o, regs.get(i));
+            }
+            assertThat(blocked.get(10, TimeUnit.SECONDS).size()).isEqualTo(500);
+            assertThat(o.bytes()).isEqualTo(1000);
+        } finally {
+            ex.shutdownNow();
         }
     }
 }
