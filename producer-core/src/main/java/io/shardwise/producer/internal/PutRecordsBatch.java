@@ -30,6 +30,8 @@ final class PutRecordsBatch {
     private final String[] entryPartitionKey;
     private final String[] entryHashKey;
     private final boolean[] entryAggregated;
+    /** Each entry's bytes as the limits count them (data plus partition key). */
+    private final int[] entrySize;
     private int entryCount;
     private long bytes;
     private long userBytes;
@@ -51,6 +53,7 @@ final class PutRecordsBatch {
         this.entryPartitionKey = new String[maxEntries];
         this.entryHashKey = new String[maxEntries];
         this.entryAggregated = new boolean[maxEntries];
+        this.entrySize = new int[maxEntries];
     }
 
     /** @return whether an entry of {@code size} bytes (data plus partition key) fits */
@@ -120,8 +123,14 @@ final class PutRecordsBatch {
         entryPartitionKey[entryCount] = partitionKey;
         entryHashKey[entryCount] = hashKey;
         entryAggregated[entryCount] = aggregated;
+        entrySize[entryCount] = (int) size;
         entryCount++;
         bytes += size;
+    }
+
+    /** @return entry {@code i}'s bytes as the limits count them: data plus partition key */
+    int entrySize(int i) {
+        return entrySize[i];
     }
 
     /** @return the number of request entries */

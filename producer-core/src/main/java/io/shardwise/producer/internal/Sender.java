@@ -419,30 +419,36 @@ final class Sender implements Runnable {
         }
     }
 
-    /** Tells each shard's limiter how its entries fared; a batch's entries of one queue are contiguous. */
+    /**
+     * Tells each shard's limiter how its entries fared (every request ends here once, answered or
+     * failed: the limiter's in-flight bytes are released); a batch's entries of one queue are contiguous.
+     */
     private void feedLimiters(PutRecordsBatch batch, byte[] results) {
         long now = time.nanoTime();
-        ShardQueue q = null;
-        int ok = 0;
-        int throttled = 0;
-        for (int i = 0; i < batch.entryCount(); i++) {
-            ShardQueue eq = batch.record(batch.entryStart(i)).queue;
-            if (eq != q) {
-                if (q != null && q.limiter != null) {
-                    feed(batch.pipeline, q, ok, throttled, now);
+        int n = batch.entryCount();
+        int from = 0;
+        while (from < n) {
+            ShardQueue q = batch.record(batch.entryStart(from)).queue;
+            int ok = 0;
+            int throttled = 0;
+            long bytes = 0;
+            long throttledBytes = 0;
+            int to = from;
+            for (; to < n && batch.record(batch.entryStart(to)).queue == q; to++) {
+                bytes += batch.entrySize(to);
+                if (results[to] == ResponseHandler.OK) {
+                    ok++;
+                } else if (results[to] == ResponseHandler.THROTTLED) {
+                    throttled++;
+                    throttledBytes += batch.entrySize(to);
                 }
-                q = eq;
-                ok = 0;
-                throttled = 0;
             }
-            if (results[i] == ResponseHandler.OK) {
-                ok++;
-            } else if (results[i] == ResponseHandler.THROTTLED) {
-                throttled++;
+            if (q != null && q.limiter != null) {
+                // Throttled entries were not counted by the service; anything else may have been.
+                q.limiter.onAnswered(to - from, bytes, to - from - throttled, bytes - throttledBytes, batch.sentNanos, now);
+                feed(batch.pipeline, q, ok, throttled, now);
             }
-        }
-        if (q != null && q.limiter != null) {
-            feed(batch.pipeline, q, ok, throttled, now);
+            from = to;
         }
     }
 

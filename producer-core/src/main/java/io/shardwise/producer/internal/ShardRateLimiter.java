@@ -8,13 +8,29 @@ package io.shardwise.producer.internal;
  * sharing a stream thus settle near their fair share instead of storming it, and a hot shard slows
  * only itself.
  *
- * <p>Buckets hold {@link #BURST_SECONDS} of the ceiling: a quiet shard can send a batch at once,
- * but cannot overrun the service's one-second window. A record larger than a full bucket is let through when the bucket is full
- * (the bucket goes negative and pays it back). Confined to the sender thread: no atomics, no allocation.
+ * <p>Buckets hold {@link #BURST_SECONDS} of the ceiling: a quiet shard can send a batch at once. A
+ * token bucket alone cannot keep every one-second window under the ceiling, though (a full bucket
+ * plus a second of refill is 1.2 seconds' worth, and the service counts per second), so beside the
+ * buckets the limiter keeps a window of what the service may have counted in the last second and
+ * never lets it exceed {@code 1 - }{@link #WINDOW_HEADROOM} of the ceiling. An entry is in the
+ * window from the moment it is sent until a full second after its response arrived
+ * ({@link #WINDOW_SLOTS} slots of {@link #SLOT_NANOS}): the service counted it somewhere in between,
+ * so whatever the network's and the service's delays, no one-second window of the service sees more
+ * than the limit from this producer. Throttled entries leave the window with their response (the
+ * service did not count them). A record larger than a full bucket (or than the window's limit) is
+ * let through when the bucket is full and the window empty (the bucket goes negative and pays it
+ * back). Confined to the sender thread: no atomics, no allocation.
  */
 final class ShardRateLimiter {
-    /** Throttling cuts the rate by a fifth (gentle: at the ceiling, throttling is mostly a measurement edge). */
+    /** Throttling that goes on (a cut within {@link #QUIET_NANOS} of the last) cuts the rate to this fraction. */
     static final double DECREASE_FACTOR = 0.7;
+    /**
+     * The first cut after a quiet spell is gentler: a lone throttled request at the ceiling is mostly
+     * arrival jitter, not a competing producer, and a deep cut for it would cost seconds of capacity.
+     */
+    static final double FIRST_DECREASE_FACTOR = 0.9;
+    /** Without a cut for this long, the next one counts as the first. */
+    static final long QUIET_NANOS = 3_000_000_000L;
     /** The buckets hold this many seconds of the ceiling: enough to batch, too little to overrun the service's one-second window. */
     static final double BURST_SECONDS = 0.2;
     /** The rate never drops below this fraction of the ceiling. */
@@ -26,6 +42,12 @@ final class ShardRateLimiter {
      * measures shard throughput per second, so throttling goes on for up to a second after a cut.
      */
     static final long DECREASE_SPACING_NANOS = 1_000_000_000L;
+    /** Length of one slot of the sliding window. */
+    static final long SLOT_NANOS = 10_000_000L;
+    /** Slots in the sliding window: the current one and a full second before it. */
+    static final int WINDOW_SLOTS = 101;
+    /** The window keeps this fraction of the ceiling unused (clock and accounting differences at the service). */
+    static final double WINDOW_HEADROOM = 0.01;
 
     private final double maxRecordsPerSecond;
     private final double maxBytesPerSecond;
@@ -35,14 +57,31 @@ final class ShardRateLimiter {
     private long lastRefillNanos;
     private long lastDecreaseNanos;
     private long lastIncreaseNanos;
+    private final double windowRecordLimit;
+    private final double windowByteLimit;
+    private final int[] slotRecords = new int[WINDOW_SLOTS];
+    private final long[] slotBytes = new long[WINDOW_SLOTS];
+    /** The current slot's number ({@code now / SLOT_NANOS}); {@link Long#MIN_VALUE} before the first send. */
+    private long slot = Long.MIN_VALUE;
+    private long windowRecords;
+    private long windowBytes;
+    /** The fastest round trip seen: the least time between the service counting an entry and its answer arriving. */
+    private long minRoundTripNanos = Long.MAX_VALUE;
+    /** Entries are dated back by at most this much. */
+    static final long MAX_BACKDATE_NANOS = 200_000_000L;
+    /** Sent and not yet answered: in the window until their response (and a second after it). */
+    private long inFlightRecords;
+    private long inFlightBytes;
 
     ShardRateLimiter(double maxRecordsPerSecond, double maxBytesPerSecond, long nowNanos) {
         this.maxRecordsPerSecond = maxRecordsPerSecond;
         this.maxBytesPerSecond = maxBytesPerSecond;
+        this.windowRecordLimit = Math.max(1.0, Math.floor(maxRecordsPerSecond * (1 - WINDOW_HEADROOM)));
+        this.windowByteLimit = maxBytesPerSecond * (1 - WINDOW_HEADROOM);
         this.recordTokens = maxRecordsPerSecond * BURST_SECONDS;
         this.byteTokens = maxBytesPerSecond * BURST_SECONDS;
         this.lastRefillNanos = nowNanos;
-        this.lastDecreaseNanos = nowNanos - DECREASE_SPACING_NANOS;
+        this.lastDecreaseNanos = nowNanos - QUIET_NANOS;
         this.lastIncreaseNanos = nowNanos;
     }
 
@@ -56,6 +95,67 @@ final class ShardRateLimiter {
         recordTokens = Math.min(recordCapacity(), recordTokens + seconds * maxRecordsPerSecond * fraction);
         byteTokens = Math.min(byteCapacity(), byteTokens + seconds * maxBytesPerSecond * fraction);
     }
+
+    /** Moves the window to {@code now}: slots older than a second are forgotten. */
+    private void slide(long now) {
+        long current = Math.floorDiv(now, SLOT_NANOS);
+        if (slot == Long.MIN_VALUE || current - slot >= WINDOW_SLOTS) {
+            java.util.Arrays.fill(slotRecords, 0);
+            java.util.Arrays.fill(slotBytes, 0);
+            windowRecords = 0;
+            windowBytes = 0;
+            slot = current;
+            return;
+        }
+        while (slot < current) {
+            slot++;
+            int i = (int) Math.floorMod(slot, (long) WINDOW_SLOTS);
+            windowRecords -= slotRecords[i];
+            windowBytes -= slotBytes[i];
+            slotRecords[i] = 0;
+            slotBytes[i] = 0;
+        }
+    }
+
+    /** @return the bytes the window can take now; unbounded when it is empty */
+    private double windowByteRoom() {
+        long held = windowBytes + inFlightBytes;
+        return held == 0 ? Double.MAX_VALUE : Math.max(0, windowByteLimit - held);
+    }
+
+    private double windowRecordRoom() {
+        return Math.max(0, windowRecordLimit - windowRecords - inFlightRecords);
+    }
+
+    /**
+     * @return when the window will have forgotten {@code excessRecords} records and {@code excessBytes}
+     *     bytes of its oldest sends (all of them, when it holds fewer)
+     */
+    private long windowFreesAt(double excessRecords, double excessBytes, long now) {
+        if (excessRecords <= 0 && excessBytes <= 0) {
+            return now;
+        }
+        if (excessRecords > windowRecords || excessBytes > windowBytes) {
+            // Held by entries in flight: their response wakes the sender; look again shortly anyway.
+            return Math.max(now + IN_FLIGHT_RECHECK_NANOS, (slot + WINDOW_SLOTS) * SLOT_NANOS);
+        }
+        long freedRecords = 0;
+        long freedBytes = 0;
+        for (long s = slot - WINDOW_SLOTS + 1; s <= slot; s++) {
+            int i = (int) Math.floorMod(s, (long) WINDOW_SLOTS);
+            freedRecords += slotRecords[i];
+            freedBytes += slotBytes[i];
+            boolean enough = (freedRecords >= excessRecords || freedRecords == windowRecords)
+                    && (freedBytes >= excessBytes || freedBytes == windowBytes);
+            if (enough) {
+                return Math.max(now, (s + WINDOW_SLOTS) * SLOT_NANOS);
+            }
+        }
+        return Math.max(now, (slot + WINDOW_SLOTS) * SLOT_NANOS);
+    }
+
+    /** How soon a shard whose window is held by entries in flight is looked at again. */
+    static final long IN_FLIGHT_RECHECK_NANOS = 10_000_000L;
 
     private double recordCapacity() {
         return Math.max(1.0, maxRecordsPerSecond * BURST_SECONDS);
@@ -71,21 +171,53 @@ final class ShardRateLimiter {
      */
     long bytesAvailable(long now) {
         refill(now);
-        if (recordTokens < 1.0) {
+        slide(now);
+        if (recordTokens < 1.0 || windowRecordRoom() < 1.0) {
             return 0;
         }
-        return byteTokens >= byteCapacity() ? Long.MAX_VALUE : (long) Math.max(0, byteTokens);
+        double bucket = byteTokens >= byteCapacity() ? Double.MAX_VALUE : Math.max(0, byteTokens);
+        double available = Math.min(bucket, windowByteRoom());
+        return available >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) available;
     }
 
     /** Takes one record of {@code bytes} if the buckets allow it now. */
     boolean tryAcquire(int bytes, long now) {
         refill(now);
-        if (recordTokens < 1.0 || (byteTokens < bytes && byteTokens < byteCapacity())) {
+        slide(now);
+        if (recordTokens < 1.0 || (byteTokens < bytes && byteTokens < byteCapacity())
+                || windowRecordRoom() < 1.0 || windowByteRoom() < bytes) {
             return false;
         }
         recordTokens -= 1.0;
         byteTokens -= bytes;
+        inFlightRecords++;
+        inFlightBytes += bytes;
         return true;
+    }
+
+    /**
+     * The response for entries taken with {@link #tryAcquire} arrived: they leave the in-flight part
+     * of the window, and those the service may have counted stay in it for another second.
+     *
+     * @param entries entries of this shard in the request
+     * @param bytes their bytes, as charged
+     * @param countedEntries those the service may have counted (all but the throttled ones)
+     * @param countedBytes their bytes
+     * @param sentNanos when the request was sent
+     */
+    void onAnswered(int entries, long bytes, int countedEntries, long countedBytes, long sentNanos, long now) {
+        slide(now);
+        inFlightRecords = Math.max(0, inFlightRecords - entries);
+        inFlightBytes = Math.max(0, inFlightBytes - bytes);
+        // The service counted the entries at least the fastest round trip's worth before the answer
+        // came back (the request had to travel there, the answer back): dated that much earlier.
+        minRoundTripNanos = Math.min(minRoundTripNanos, Math.max(0, now - sentNanos));
+        long counted = now - Math.min(minRoundTripNanos, MAX_BACKDATE_NANOS);
+        int i = (int) Math.floorMod(Math.floorDiv(counted, SLOT_NANOS), (long) WINDOW_SLOTS);
+        slotRecords[i] += countedEntries;
+        slotBytes[i] += countedBytes;
+        windowRecords += countedEntries;
+        windowBytes += countedBytes;
     }
 
     /**
@@ -95,11 +227,15 @@ final class ShardRateLimiter {
      */
     int affordable(double avgBytes, long now, boolean aggregated) {
         refill(now);
-        double byBytes = byteTokens >= byteCapacity() ? Math.max(1, byteTokens / Math.max(1.0, avgBytes)) : byteTokens / Math.max(1.0, avgBytes);
+        slide(now);
+        double avg = Math.max(1.0, avgBytes);
+        double byBytes = byteTokens >= byteCapacity() ? Math.max(1, byteTokens / avg) : byteTokens / avg;
+        double byWindow = windowBytes + inFlightBytes == 0 ? Math.max(1, windowByteLimit / avg) : windowByteRoom() / avg;
+        byBytes = Math.min(byBytes, byWindow);
         if (aggregated) {
-            return recordTokens >= 1.0 ? (int) Math.max(0, byBytes) : 0;
+            return recordTokens >= 1.0 && windowRecordRoom() >= 1.0 ? (int) Math.max(0, byBytes) : 0;
         }
-        return (int) Math.max(0, Math.min(recordTokens, byBytes));
+        return (int) Math.max(0, Math.min(Math.min(recordTokens, windowRecordRoom()), byBytes));
     }
 
     /** @return how many records of {@code avgBytes} the buckets can pay for now (not aggregated) */
@@ -119,7 +255,11 @@ final class ShardRateLimiter {
         double needBytes = Math.max(0, Math.min(Math.min(records * avgBytes, byteCapacity()), byteCapacity()) - byteTokens);
         needRecords = Math.min(needRecords, Math.max(0, recordCapacity() - recordTokens));
         double seconds = Math.max(needRecords / (maxRecordsPerSecond * fraction), needBytes / (maxBytesPerSecond * fraction));
-        return seconds <= 0 ? now : now + Math.max(1_000_000L, (long) Math.ceil(seconds * 1e9));
+        long bucketAt = seconds <= 0 ? now : now + Math.max(1_000_000L, (long) Math.ceil(seconds * 1e9));
+        slide(now);
+        double windowNeedsRecords = windowRecords + inFlightRecords + (aggregated ? 1 : records) - windowRecordLimit;
+        double windowNeedsBytes = windowBytes + inFlightBytes + Math.min(records * avgBytes, windowByteLimit) - windowByteLimit;
+        return Math.max(bucketAt, windowFreesAt(windowNeedsRecords, windowNeedsBytes, now));
     }
 
     /** Feedback from a response: {@code throttled} entries of this shard were throttled. */
@@ -127,7 +267,8 @@ final class ShardRateLimiter {
         if (throttled > 0) {
             if (now - lastDecreaseNanos >= DECREASE_SPACING_NANOS) {
                 refill(now);
-                fraction = Math.max(MIN_FRACTION, fraction * DECREASE_FACTOR);
+                double factor = now - lastDecreaseNanos >= QUIET_NANOS ? FIRST_DECREASE_FACTOR : DECREASE_FACTOR;
+                fraction = Math.max(MIN_FRACTION, fraction * factor);
                 // Drop banked tokens too, so the cut takes effect at once.
                 recordTokens = Math.min(recordTokens, maxRecordsPerSecond * fraction * 0.05);
                 byteTokens = Math.min(byteTokens, maxBytesPerSecond * fraction * 0.05);

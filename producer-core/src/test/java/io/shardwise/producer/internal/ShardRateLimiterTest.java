@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The per-shard token buckets and their AIMD adaptation, stepped with an explicit clock. */
+/** The per-shard token buckets, the one-second window and the AIMD adaptation, stepped with an explicit clock. */
 class ShardRateLimiterTest {
     private static final long SECOND = 1_000_000_000L;
     private static final long T0 = -5 * SECOND; // nanoTime may be negative
@@ -32,9 +32,72 @@ class ShardRateLimiterTest {
         }
         int burst = (int) (1024 * 1024 * ShardRateLimiter.BURST_SECONDS / (100 * 1024));
         assertThat(taken).isEqualTo(burst);
+        l.onAnswered(taken, (long) taken * 100 * 1024, taken, (long) taken * 100 * 1024, T0 + SECOND / 100, T0 + SECOND / 100);
         assertThat(l.affordable(100 * 1024, T0)).isZero();
         assertThat(l.affordable(100 * 1024, T0 + SECOND / 2)).as("refilled up to the burst, no further").isEqualTo(burst);
-        assertThat(l.bytesAvailable(T0 + SECOND / 2)).as("a full bucket lets any one record through").isEqualTo(Long.MAX_VALUE);
+        assertThat(l.bytesAvailable(T0 + SECOND / 2)).as("the window's room: the ceiling less headroom less what it holds")
+                .isEqualTo((long) (1024 * 1024 * (1 - ShardRateLimiter.WINDOW_HEADROOM)) - burst * 100 * 1024);
+        assertThat(l.bytesAvailable(T0 + 2 * SECOND)).as("a full bucket and an empty window let any one record through")
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void whatTheServiceCountsInAnyOneSecondStaysUnderTheCeilingWhateverTheDelaysAndTheRestIsUsed() {
+        // Each send reaches the service after a random delay of 0..150 ms and is answered 0..50 ms
+        // later; a token bucket alone would let 1.2 s worth into one second, send-time accounting
+        // would let late arrivals bunch up.
+        ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        int size = 50 * 1024;
+        java.util.List<Long> arrivals = new java.util.ArrayList<>();
+        java.util.PriorityQueue<long[]> answers = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong((long[] a) -> a[0]));
+        long t = T0;
+        long end = T0 + 20 * SECOND;
+        while (t < end) {
+            while (!answers.isEmpty() && answers.peek()[0] <= t) {
+                long[] a = answers.poll();
+                l.onAnswered(1, size, 1, size, a[1], a[0]);
+            }
+            if (l.tryAcquire(size, t)) {
+                // at least 5 ms there and 5 ms back, up to 150 ms more on the way there and 50 ms back
+                long arrival = t + 5_000_000L + random.nextLong(150_000_000L);
+                arrivals.add(arrival);
+                answers.add(new long[] {arrival + 5_000_000L + random.nextLong(50_000_000L), t});
+                continue;
+            }
+            long next = l.availableAt(1, size, t, true);
+            assertThat(next).as("availableAt must not promise what tryAcquire refuses").isGreaterThan(t);
+            t = answers.isEmpty() ? next : Math.min(next, answers.peek()[0]);
+        }
+        java.util.Collections.sort(arrivals);
+        long most = 0;
+        int from = 0;
+        for (int i = 0; i < arrivals.size(); i++) {   // every one-second window of the service ending at arrival i
+            while (arrivals.get(i) - arrivals.get(from) >= SECOND) {
+                from++;
+            }
+            most = Math.max(most, (long) (i - from + 1) * size);
+        }
+        double limit = 1024 * 1024 * (1 - ShardRateLimiter.WINDOW_HEADROOM);
+        assertThat((double) most).as("bytes the service counted in its busiest second").isLessThanOrEqualTo(limit);
+        // What the delays cost: each entry holds its room from sending until a second after its answer.
+        assertThat((double) arrivals.size() * size).as("bytes over 20 s").isGreaterThanOrEqualTo(20 * limit * 0.85);
+    }
+
+    @Test
+    void throttledEntriesLeaveTheWindowWithTheirAnswer() {
+        ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
+        assertThat(l.tryAcquire(100 * 1024, T0)).isTrue();
+        long roomWhileInFlight = l.bytesAvailable(T0);
+        l.onAnswered(1, 100 * 1024, 0, 0, T0 + SECOND / 100, T0 + SECOND / 100);
+        assertThat(l.bytesAvailable(T0 + SECOND / 100)).as("the throttled entry's bytes are free again")
+                .isGreaterThan(roomWhileInFlight);
+        assertThat(l.tryAcquire(100 * 1024, T0 + SECOND / 100)).isTrue();
+        l.onAnswered(1, 100 * 1024, 1, 100 * 1024, T0 + SECOND / 50, T0 + SECOND / 50);
+        long held = l.bytesAvailable(T0 + SECOND / 2);
+        assertThat(held).as("a counted entry holds its room for a second after its answer")
+                .isEqualTo((long) (1024 * 1024 * (1 - ShardRateLimiter.WINDOW_HEADROOM)) - 100 * 1024);
+        assertThat(l.bytesAvailable(T0 + SECOND / 50 + SECOND + ShardRateLimiter.SLOT_NANOS)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -45,15 +108,16 @@ class ShardRateLimiterTest {
     }
 
     @Test
-    void throttlingHalvesTheRateOncePerCongestionEventAndSuccessRaisesItBack() {
+    void throttlingCutsTheRateOncePerCongestionEventGentlyAtFirstAndSuccessRaisesItBack() {
         ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
         double d = ShardRateLimiter.DECREASE_FACTOR;
+        double first = ShardRateLimiter.FIRST_DECREASE_FACTOR;
         l.onResult(10, 5, T0);
-        assertThat(l.fraction()).isEqualTo(d);
+        assertThat(l.fraction()).as("the first cut after a quiet spell is gentle").isEqualTo(first);
         l.onResult(0, 5, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS / 2); // same congestion event
-        assertThat(l.fraction()).isEqualTo(d);
+        assertThat(l.fraction()).isEqualTo(first);
         l.onResult(0, 5, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS);
-        assertThat(l.fraction()).isCloseTo(d * d, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(l.fraction()).as("throttling that goes on cuts deep").isCloseTo(first * d, org.assertj.core.data.Offset.offset(1e-12));
         for (int i = 0; i < 60; i++) {
             l.onResult(0, 1, T0 + (i + 2) * ShardRateLimiter.DECREASE_SPACING_NANOS);
         }
@@ -71,11 +135,12 @@ class ShardRateLimiterTest {
         ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
         l.onResult(0, 1, T0);
         l.onResult(0, 1, T0 + ShardRateLimiter.DECREASE_SPACING_NANOS); // two cuts
-        double rate = 1000 * ShardRateLimiter.DECREASE_FACTOR * ShardRateLimiter.DECREASE_FACTOR;
+        double rate = 1000 * ShardRateLimiter.FIRST_DECREASE_FACTOR * ShardRateLimiter.DECREASE_FACTOR;
         long start = T0 + ShardRateLimiter.DECREASE_SPACING_NANOS;
         int taken = 0;
         for (long t = start; t < start + 10 * SECOND; t += SECOND / 1000) {
             while (l.tryAcquire(10, t)) {
+                l.onAnswered(1, 10, 1, 10, t, t);
                 taken++;
             }
         }
