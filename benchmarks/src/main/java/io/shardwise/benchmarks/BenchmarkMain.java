@@ -71,7 +71,7 @@ public final class BenchmarkMain {
               --plain-http             diagnostic: Shardwise and the SDK over plain HTTP (the KPL needs TLS);
                                        not a fair comparison
               --shardwise-unordered    diagnostic: Shardwise with preserveShardOrder(false) instead of the default
-              --warmup-seconds S       count runs warm up for at least S seconds (default 15; --quick 1)
+              --warmup-seconds S       every run warms up for at least S seconds (default 15; --quick 1)
               --limit-record-size N    record size in (d) and (e) (default 1000)
               --child-jvm-opts "..."   JVM options of the producer processes (default "-Xmx1g -XX:+UseG1GC")
               --kpl-cap N              KPL driver's outstanding-record cap (default 20000)

@@ -229,8 +229,10 @@ final class Report {
                   bytes carry the record's index, the process id and warm-up/measured flag, the rest random.
                 - **Warm-up.** Each process first sends an untimed warm-up and waits for it, so connections, shard
                   maps, the KPL's DescribeStreamSummary (`RecordDistributionStrategy`) and the JIT (TLS, marshalling)
-                  are ready: in count runs 10%% of the records (2,000..100,000) and for at least %s s, in timed
-                  runs 2,000 records. Then the harness says GO. Why 15 s: with both cores busy, HotSpot
+                  are ready: for at least %s s, in count runs with at least 10%% of the records (2,000..100,000) added
+                  as fast as the producer takes them, in timed runs at a third of the offered rate (90%% of the
+                  stream's limit for all processes together). Then the harness says GO (timed runs 1.1 s
+                  later, once the warm-up's sends have left every one-second window). Why 15 s: with both cores busy, HotSpot
                   reaches C2 for the TLS cipher's GHASH caller (`GHASH.update`, seen with
                   `-Xlog:jit+compilation=debug`) only after ~10 s; until then AES-GCM runs at C1 speed without
                   its CLMUL intrinsic and costs a JVM producer ~25%% of its CPU (5 s of warm-up measured
