@@ -1,13 +1,9 @@
 package io.shardwise.producer;
 
 import io.shardwise.producer.internal.Pipeline;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
@@ -34,19 +30,18 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * been written, and its retry then writes the records again.
  *
  * <p>Thread-safe: any number of threads may add records. Callbacks attached to the returned
- * futures run on the callback executor (see {@link Builder#callbackExecutor(Executor)}), never on
- * the SDK's I/O threads.
+ * futures run on the callback executor (see {@link ShardwiseProducer.ClientBuilder#callbackExecutor(Executor)}),
+ * never on the SDK's I/O threads. Flushing, observing, counters and closing: see {@link ShardwiseProducer}.
  */
-public final class KinesisProducer implements AutoCloseable {
-    private final Pipeline pipeline;
+public final class KinesisProducer extends ShardwiseProducer {
     private final String defaultStream;
     private final ProducerConfig config;
 
-    private KinesisProducer(Builder b) {
+    private KinesisProducer(Builder b, Pipeline.ClientSettings settings, Executor callbackExecutor) {
+        super(new Pipeline(b.kinesisClient, settings, b.config, callbackExecutor),
+                b.config.recordTtl().plus(b.config.requestTimeout()));
         this.config = b.config;
         this.defaultStream = b.streamName;
-        Pipeline.ClientSettings settings = new Pipeline.ClientSettings(b.region, b.endpointOverride, b.credentialsProvider);
-        this.pipeline = new Pipeline(b.kinesisClient, settings, b.config, b.callbackExecutor);
     }
 
     /** @return a builder for a producer */
@@ -65,7 +60,7 @@ public final class KinesisProducer implements AutoCloseable {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(String partitionKey, byte[] data) {
-        return pipeline.add(defaultStream, partitionKey, null, data);
+        return pipeline().add(defaultStream, partitionKey, null, data);
     }
 
     /**
@@ -80,7 +75,7 @@ public final class KinesisProducer implements AutoCloseable {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(String streamName, String partitionKey, byte[] data) {
-        return pipeline.add(streamName, partitionKey, null, data);
+        return pipeline().add(streamName, partitionKey, null, data);
     }
 
     /**
@@ -94,44 +89,8 @@ public final class KinesisProducer implements AutoCloseable {
      */
     public CompletableFuture<PutResult> addUserRecord(UserRecord record) {
         Objects.requireNonNull(record, "record");
-        return pipeline.add(record.streamName().orElse(defaultStream), record.partitionKey(),
+        return pipeline().add(record.streamName().orElse(defaultStream), record.partitionKey(),
                 record.explicitHashKey().orElse(null), record.data());
-    }
-
-    /**
-     * Sends every buffered record now, without waiting for the linger time.
-     *
-     * @return a future completed when every record added before this call has been acknowledged
-     *     or has failed (check the records' own futures for which)
-     */
-    public CompletableFuture<Void> flush() {
-        return pipeline.flush();
-    }
-
-    /** @return the records added and not yet completed */
-    public long outstandingRecords() {
-        return pipeline.stats().outstandingRecords();
-    }
-
-    /**
-     * Registers an observer of the pipeline (for metrics: see {@code shardwise-producer-metrics}).
-     * Without observers nothing is called.
-     *
-     * @param observer the observer; fast, thread-safe, never blocking or throwing
-     * @return a handle whose {@code close()} unregisters it
-     */
-    public AutoCloseable addObserver(ProducerObserver observer) {
-        return pipeline.addObserver(observer);
-    }
-
-    /** @return a snapshot of this producer's counters */
-    public ProducerStats stats() {
-        return pipeline.stats();
-    }
-
-    /** @return whether {@code close} was called (the producer then accepts no records) */
-    public boolean isClosed() {
-        return pipeline.isClosed();
     }
 
     /** @return the configuration this producer runs with */
@@ -139,45 +98,18 @@ public final class KinesisProducer implements AutoCloseable {
         return config;
     }
 
-    /**
-     * Closes the producer, waiting up to {@code recordTtl + requestTimeout} for buffered records
-     * (by then every record has been acknowledged or has expired). See {@link #close(Duration)}.
-     */
-    @Override
-    public void close() {
-        close(config.recordTtl().plus(config.requestTimeout()));
-    }
-
-    /**
-     * Stops accepting records, flushes, and waits up to {@code timeout} for outstanding records.
-     * Whatever is still undelivered then fails with {@link ProducerClosedException}; no future is
-     * left incomplete. Stops the producer's threads, and closes the Kinesis client if the producer
-     * built it (a client passed to the builder is left open). Calling it again does nothing but
-     * return the summary again.
-     *
-     * @param timeout how long to wait for outstanding records
-     * @return the final summary: records added, delivered, failed by reason (also logged at INFO)
-     */
-    public ProducerStats close(Duration timeout) {
-        return pipeline.close(Objects.requireNonNull(timeout, "timeout"));
-    }
-
     /** Builder for {@link KinesisProducer}; not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends ShardwiseProducer.ClientBuilder<Builder> {
         private KinesisAsyncClient kinesisClient;
-        private Region region;
-        private URI endpointOverride;
-        private AwsCredentialsProvider credentialsProvider;
         private String streamName;
         private ProducerConfig config = ProducerConfig.defaults();
-        private Executor callbackExecutor;
 
         private Builder() {
         }
 
         /**
          * Uses this client for every call. The producer never closes it. Without one, the producer
-         * builds a Netty-based client (region and credentials from the default provider chains,
+         * builds a Netty-based client (region and credentials from the default provider chains, or
          * {@link #region}, {@link #endpointOverride} and {@link #credentialsProvider} if set), with
          * the SDK's own retries off (the producer retries), and closes it on close.
          *
@@ -186,33 +118,6 @@ public final class KinesisProducer implements AutoCloseable {
          */
         public Builder kinesisClient(KinesisAsyncClient client) {
             this.kinesisClient = client;
-            return this;
-        }
-
-        /**
-         * @param region region for a producer-built client (default: the SDK's region provider chain)
-         * @return this builder
-         */
-        public Builder region(Region region) {
-            this.region = region;
-            return this;
-        }
-
-        /**
-         * @param endpoint endpoint for a producer-built client, e.g. {@code http://localhost:4568} for kinesis-local
-         * @return this builder
-         */
-        public Builder endpointOverride(URI endpoint) {
-            this.endpointOverride = endpoint;
-            return this;
-        }
-
-        /**
-         * @param credentials credentials for a producer-built client (default: the SDK's default chain)
-         * @return this builder
-         */
-        public Builder credentialsProvider(AwsCredentialsProvider credentials) {
-            this.credentialsProvider = credentials;
             return this;
         }
 
@@ -235,31 +140,15 @@ public final class KinesisProducer implements AutoCloseable {
         }
 
         /**
-         * Runs response handling and therefore the callbacks attached to record futures. Default:
-         * a small pool of daemon threads owned (and shut down) by the producer. A caller's executor
-         * is never shut down by the producer.
-         *
-         * @param executor the executor
-         * @return this builder
-         */
-        public Builder callbackExecutor(Executor executor) {
-            this.callbackExecutor = executor;
-            return this;
-        }
-
-        /**
          * @return a running producer
-         * @throws IllegalArgumentException if the stream name is empty
+         * @throws IllegalArgumentException if the stream name is empty, or client settings are given
+         *     together with a client
          */
         public KinesisProducer build() {
             if (streamName != null && streamName.isEmpty()) {
                 throw new IllegalArgumentException("streamName must not be empty");
             }
-            if (kinesisClient != null && (region != null || endpointOverride != null || credentialsProvider != null)) {
-                throw new IllegalArgumentException("region, endpointOverride and credentialsProvider apply to a producer-built client;"
-                        + " configure the kinesisClient you pass instead");
-            }
-            return new KinesisProducer(this);
+            return new KinesisProducer(this, clientSettings(kinesisClient != null, "kinesisClient"), callbackExecutor());
         }
     }
 }

@@ -3,17 +3,12 @@ package io.shardwise.producer.firehose;
 import io.shardwise.producer.BufferFullException;
 import io.shardwise.producer.InvalidUserRecordException;
 import io.shardwise.producer.ProducerClosedException;
-import io.shardwise.producer.ProducerObserver;
-import io.shardwise.producer.ProducerStats;
 import io.shardwise.producer.RecordFailedException;
+import io.shardwise.producer.ShardwiseProducer;
 import io.shardwise.producer.internal.Pipeline;
-import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 
 /**
@@ -44,21 +39,24 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
  * is at-least-once: a call that timed out may have been written, and its retry writes the records again.
  *
  * <p>Thread-safe: any number of threads may add records. Callbacks attached to the returned futures
- * run on the callback executor, never on the SDK's I/O threads.
+ * run on the callback executor, never on the SDK's I/O threads. Flushing, observing, counters and
+ * closing: see {@link ShardwiseProducer}.
  */
-public final class FirehoseProducer implements AutoCloseable {
-    private final Pipeline pipeline;
+public final class FirehoseProducer extends ShardwiseProducer {
     private final String defaultDeliveryStream;
     private final FirehoseProducerConfig config;
 
-    private FirehoseProducer(Builder b) {
+    private FirehoseProducer(Builder b, Pipeline.ClientSettings settings, Executor callbackExecutor) {
+        super(Pipeline.forFirehose(b.firehoseClient, settings, b.config.engineConfig(), packing(b.config), callbackExecutor),
+                b.config.recordTtl().plus(b.config.requestTimeout()));
         this.config = b.config;
         this.defaultDeliveryStream = b.deliveryStreamName;
-        Pipeline.ClientSettings settings = new Pipeline.ClientSettings(b.region, b.endpointOverride, b.credentialsProvider);
-        Pipeline.Packing packing = config.packingEnabled()
+    }
+
+    private static Pipeline.Packing packing(FirehoseProducerConfig config) {
+        return config.packingEnabled()
                 ? new Pipeline.Packing(config.packingMaxSize(), FirehoseProducerConfig.PACKING_MAX_COUNT, config.packingDelimiter())
                 : null;
-        this.pipeline = Pipeline.forFirehose(b.firehoseClient, settings, config.engineConfig(), packing, b.callbackExecutor);
     }
 
     /** @return a builder for a producer */
@@ -77,7 +75,7 @@ public final class FirehoseProducer implements AutoCloseable {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<FirehosePutResult> addRecord(byte[] data) {
-        return pipeline.addToDeliveryStream(defaultDeliveryStream, data);
+        return pipeline().addToDeliveryStream(defaultDeliveryStream, data);
     }
 
     /**
@@ -92,43 +90,7 @@ public final class FirehoseProducer implements AutoCloseable {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<FirehosePutResult> addRecord(String deliveryStreamName, byte[] data) {
-        return pipeline.addToDeliveryStream(deliveryStreamName, data);
-    }
-
-    /**
-     * Sends every buffered record now, without waiting for the linger time.
-     *
-     * @return a future completed when every record added before this call has been acknowledged
-     *     or has failed (check the records' own futures for which)
-     */
-    public CompletableFuture<Void> flush() {
-        return pipeline.flush();
-    }
-
-    /** @return the records added and not yet completed */
-    public long outstandingRecords() {
-        return pipeline.stats().outstandingRecords();
-    }
-
-    /**
-     * Registers an observer of the pipeline (requests and record completions; the stream names it
-     * reports are delivery stream names, shard ids are {@code null}). Without observers nothing is called.
-     *
-     * @param observer the observer; fast, thread-safe, never blocking or throwing
-     * @return a handle whose {@code close()} unregisters it
-     */
-    public AutoCloseable addObserver(ProducerObserver observer) {
-        return pipeline.addObserver(observer);
-    }
-
-    /** @return a snapshot of this producer's counters */
-    public ProducerStats stats() {
-        return pipeline.stats();
-    }
-
-    /** @return whether {@code close} was called (the producer then accepts no records) */
-    public boolean isClosed() {
-        return pipeline.isClosed();
+        return pipeline().addToDeliveryStream(deliveryStreamName, data);
     }
 
     /** @return the configuration this producer runs with */
@@ -136,37 +98,11 @@ public final class FirehoseProducer implements AutoCloseable {
         return config;
     }
 
-    /**
-     * Closes the producer, waiting up to {@code recordTtl + requestTimeout} for buffered records.
-     * See {@link #close(Duration)}.
-     */
-    @Override
-    public void close() {
-        close(config.recordTtl().plus(config.requestTimeout()));
-    }
-
-    /**
-     * Stops accepting records, flushes, and waits up to {@code timeout} for outstanding records.
-     * Whatever is still undelivered then fails with {@link ProducerClosedException}; no future is
-     * left incomplete. Stops the producer's threads, and closes the Firehose client if the producer
-     * built it (a client passed to the builder is left open). Calling it again only returns the summary again.
-     *
-     * @param timeout how long to wait for outstanding records
-     * @return the final summary: records added, delivered, failed by reason (also logged at INFO)
-     */
-    public ProducerStats close(Duration timeout) {
-        return pipeline.close(Objects.requireNonNull(timeout, "timeout"));
-    }
-
     /** Builder for {@link FirehoseProducer}; not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends ShardwiseProducer.ClientBuilder<Builder> {
         private FirehoseAsyncClient firehoseClient;
-        private Region region;
-        private URI endpointOverride;
-        private AwsCredentialsProvider credentialsProvider;
         private String deliveryStreamName;
         private FirehoseProducerConfig config = FirehoseProducerConfig.defaults();
-        private Executor callbackExecutor;
 
         private Builder() {
         }
@@ -182,33 +118,6 @@ public final class FirehoseProducer implements AutoCloseable {
          */
         public Builder firehoseClient(FirehoseAsyncClient client) {
             this.firehoseClient = client;
-            return this;
-        }
-
-        /**
-         * @param region region for a producer-built client (default: the SDK's region provider chain)
-         * @return this builder
-         */
-        public Builder region(Region region) {
-            this.region = region;
-            return this;
-        }
-
-        /**
-         * @param endpoint endpoint for a producer-built client
-         * @return this builder
-         */
-        public Builder endpointOverride(URI endpoint) {
-            this.endpointOverride = endpoint;
-            return this;
-        }
-
-        /**
-         * @param credentials credentials for a producer-built client (default: the SDK's default chain)
-         * @return this builder
-         */
-        public Builder credentialsProvider(AwsCredentialsProvider credentials) {
-            this.credentialsProvider = credentials;
             return this;
         }
 
@@ -231,19 +140,6 @@ public final class FirehoseProducer implements AutoCloseable {
         }
 
         /**
-         * Runs response handling and therefore the callbacks attached to record futures. Default:
-         * a small pool of daemon threads owned (and shut down) by the producer. A caller's executor
-         * is never shut down by the producer.
-         *
-         * @param executor the executor
-         * @return this builder
-         */
-        public Builder callbackExecutor(Executor executor) {
-            this.callbackExecutor = executor;
-            return this;
-        }
-
-        /**
          * @return a running producer
          * @throws IllegalArgumentException if the delivery stream name is empty, or client settings
          *     are given together with a client
@@ -252,11 +148,7 @@ public final class FirehoseProducer implements AutoCloseable {
             if (deliveryStreamName != null && deliveryStreamName.isEmpty()) {
                 throw new IllegalArgumentException("deliveryStreamName must not be empty");
             }
-            if (firehoseClient != null && (region != null || endpointOverride != null || credentialsProvider != null)) {
-                throw new IllegalArgumentException("region, endpointOverride and credentialsProvider apply to a producer-built client;"
-                        + " configure the firehoseClient you pass instead");
-            }
-            return new FirehoseProducer(this);
+            return new FirehoseProducer(this, clientSettings(firehoseClient != null, "firehoseClient"), callbackExecutor());
         }
     }
 }

@@ -8,13 +8,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.shardwise.producer.KinesisProducer;
-import io.shardwise.producer.ProducerObserver;
-import io.shardwise.producer.ProducerStats;
+import io.shardwise.producer.ShardwiseProducer;
 import io.shardwise.producer.firehose.FirehoseProducer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Micrometer meters for a {@link KinesisProducer} or a {@link FirehoseProducer}: the KPL's metric
@@ -79,7 +77,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
         SHARD
     }
 
-    private final Source<?> source;
+    private final Source source;
     private final Granularity granularity;
     private final Tags commonTags;
     private final boolean publishPercentileHistogram;
@@ -158,7 +156,7 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
                 percentiles, source.profile());
         try {
             observer.registerEagerMeters();
-            this.registration = source.observers().apply(observer);
+            this.registration = source.producer().addObserver(observer);
         } catch (RuntimeException e) {
             set.close();
             throw e;
@@ -169,40 +167,39 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
     /**
      * Registers the meters that read the producer's {@code stats()} when polled. The producer itself
      * is their state object, held weakly as Micrometer does, so meters left bound do not keep a
-     * dropped producer alive; the functions read it through {@code source.stats()}, which holds no producer.
+     * dropped producer alive; the functions are handed it and hold no producer themselves.
      */
-    private <P> void registerStatsMeters(MeterSet set, Source<P> source) {
-        P p = source.producer();
-        Function<P, ProducerStats> stats = source.stats();
+    private void registerStatsMeters(MeterSet set, Source source) {
+        ShardwiseProducer p = source.producer();
         Tags t = commonTags;
-        set.register(reg -> FunctionCounter.builder(MeterNames.USER_RECORDS_RECEIVED, p, x -> stats.apply(x).userRecordsAdded())
+        set.register(reg -> FunctionCounter.builder(MeterNames.USER_RECORDS_RECEIVED, p, x -> x.stats().userRecordsAdded())
                 .description("User records accepted by addUserRecord").baseUnit(MeterNames.UNIT_RECORDS).tags(t).register(reg));
-        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING, p, x -> stats.apply(x).outstandingRecords())
+        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING, p, x -> x.stats().outstandingRecords())
                 .description("User records added and not yet completed (buffered, in flight or waiting to retry)")
                 .baseUnit(MeterNames.UNIT_RECORDS).tags(t).register(reg));
-        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING_BYTES, p, x -> stats.apply(x).outstandingBytes())
+        set.register(reg -> Gauge.builder(MeterNames.USER_RECORDS_PENDING_BYTES, p, x -> x.stats().outstandingBytes())
                 .description("Data plus partition keys of the pending user records")
                 .baseUnit(MeterNames.UNIT_BYTES).tags(t).register(reg));
         set.register(reg -> TimeGauge.builder(MeterNames.OLDEST_RECORD_AGE, p, TimeUnit.NANOSECONDS,
-                        x -> stats.apply(x).oldestRecordAge().toNanos())
+                        x -> x.stats().oldestRecordAge().toNanos())
                 .description("Age of the oldest pending user record as of the producer's last sweep (at most a second old);"
                         + " zero when none is pending")
                 .tags(t).register(reg));
-        set.register(reg -> FunctionCounter.builder(MeterNames.RETRIES, p, x -> stats.apply(x).retriedEntries())
+        set.register(reg -> FunctionCounter.builder(MeterNames.RETRIES, p, x -> x.stats().retriedEntries())
                 .description("User-record attempts that failed and were scheduled for another attempt")
                 .baseUnit(MeterNames.UNIT_RETRIES).tags(t).register(reg));
         if (!source.shards()) {
             return;
         }
-        set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_MAP_REFRESHES, p, x -> stats.apply(x).shardMapRefreshes())
+        set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_MAP_REFRESHES, p, x -> x.stats().shardMapRefreshes())
                 .description("Shard-map loads and refreshes (ListShards), the first load of each stream included")
                 .baseUnit(MeterNames.UNIT_REFRESHES).tags(t).register(reg));
         set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_PREDICTION_MISSES, p,
-                        x -> stats.apply(x).shardPredictionMisses())
+                        x -> x.stats().shardPredictionMisses())
                 .description("Acknowledged user records that landed on a shard other than predicted (a reshard)")
                 .baseUnit(MeterNames.UNIT_RECORDS).tags(t).register(reg));
         set.register(reg -> FunctionCounter.builder(MeterNames.SHARD_PREDICTION_FALLBACKS, p,
-                        x -> stats.apply(x).predictionFallbacks())
+                        x -> x.stats().predictionFallbacks())
                 .description("Times a stream fell back to batching without shard prediction because records kept"
                         + " landing on other shards right after fresh maps")
                 .baseUnit(MeterNames.UNIT_FALLBACKS).tags(t).register(reg));
@@ -269,13 +266,13 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
      * Builds a {@link ProducerMetrics}. Not thread-safe. Every setter rejects a bad value at once.
      */
     public static final class Builder {
-        private final Source<?> source;
+        private final Source source;
         private Granularity granularity = Granularity.STREAM;
         private Tags commonTags = Tags.empty();
         private boolean publishPercentileHistogram;
         private double[] percentiles = new double[0];
 
-        private Builder(Source<?> source) {
+        private Builder(Source source) {
             this.source = source;
         }
 
@@ -379,23 +376,19 @@ public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
     /**
      * What a binder reads from a producer, whichever kind it is: the producer (the state object of
-     * the stats-backed meters), how to read its stats, how to register an observer, whether it
-     * writes to shards, and the profile of its configuration the observer's meters are sized by.
-     *
-     * @param <P> the producer type
+     * the stats-backed meters, and where the observer registers), whether it writes to shards, and
+     * the profile of its configuration the observer's meters are sized by.
      */
-    private record Source<P>(P producer, Function<P, ProducerStats> stats,
-                             Function<ProducerObserver, AutoCloseable> observers, boolean shards,
-                             MetricsObserver.Profile profile) {
+    private record Source(ShardwiseProducer producer, boolean shards, MetricsObserver.Profile profile) {
 
-        static Source<KinesisProducer> of(KinesisProducer p) {
+        static Source of(KinesisProducer p) {
             Objects.requireNonNull(p, "producer");
-            return new Source<>(p, KinesisProducer::stats, p::addObserver, true, MetricsObserver.Profile.of(p.config()));
+            return new Source(p, true, MetricsObserver.Profile.of(p.config()));
         }
 
-        static Source<FirehoseProducer> of(FirehoseProducer p) {
+        static Source of(FirehoseProducer p) {
             Objects.requireNonNull(p, "producer");
-            return new Source<>(p, FirehoseProducer::stats, p::addObserver, false, MetricsObserver.Profile.of(p.config()));
+            return new Source(p, false, MetricsObserver.Profile.of(p.config()));
         }
     }
 }
