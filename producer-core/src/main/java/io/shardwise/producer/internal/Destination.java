@@ -2,6 +2,7 @@ package io.shardwise.producer.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
@@ -68,5 +69,47 @@ interface Destination {
 
         /** @return entry {@code i}'s id: the Kinesis sequence number or the Firehose record id */
         String id(int i);
+
+        /**
+         * Views a response's entries, of whichever SDK type, through their accessors.
+         *
+         * @param entries the response entries, in request order
+         * @param fields how to read each entry
+         * @param <T> the SDK's entry type
+         * @return the view
+         */
+        static <T> EntryResults of(List<T> entries, Fields<T> fields) {
+            return new EntryResults() {
+                @Override
+                public int size() {
+                    return entries.size();
+                }
+
+                @Override
+                public String errorCode(int i) {
+                    return fields.errorCode().apply(entries.get(i));
+                }
+
+                @Override
+                public String errorMessage(int i) {
+                    return fields.errorMessage().apply(entries.get(i));
+                }
+
+                @Override
+                public String shardId(int i) {
+                    return fields.shardId().apply(entries.get(i));
+                }
+
+                @Override
+                public String id(int i) {
+                    return fields.id().apply(entries.get(i));
+                }
+            };
+        }
+
+        /** The accessors of one SDK entry type (a constant per destination). */
+        record Fields<T>(Function<T, String> errorCode, Function<T, String> errorMessage, Function<T, String> shardId,
+                         Function<T, String> id) {
+        }
     }
 }

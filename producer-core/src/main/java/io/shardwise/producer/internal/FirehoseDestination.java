@@ -73,41 +73,18 @@ final class FirehoseDestination implements Destination {
                 .records(records)
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout))
                 .build();
-        return client.putRecordBatch(request).thenApply(r -> new Results(r.requestResponses()));
+        return client.putRecordBatch(request).thenApply(r -> EntryResults.of(r.requestResponses(), RESULT_FIELDS));
     }
+
+    /** How PutRecordBatch response entries answer: no shard; the record id (never null for a stored record). */
+    static final EntryResults.Fields<PutRecordBatchResponseEntry> RESULT_FIELDS = new EntryResults.Fields<>(
+            PutRecordBatchResponseEntry::errorCode, PutRecordBatchResponseEntry::errorMessage, e -> null,
+            e -> java.util.Objects.requireNonNullElse(e.recordId(), ""));
 
     @Override
     public void close() {
         if (ownsClient) {
             client.close();
-        }
-    }
-
-    /** PutRecordBatch response entries seen through {@link EntryResults}. */
-    record Results(List<PutRecordBatchResponseEntry> entries) implements EntryResults {
-        @Override
-        public int size() {
-            return entries.size();
-        }
-
-        @Override
-        public String errorCode(int i) {
-            return entries.get(i).errorCode();
-        }
-
-        @Override
-        public String errorMessage(int i) {
-            return entries.get(i).errorMessage();
-        }
-
-        @Override
-        public String shardId(int i) {
-            return null;
-        }
-
-        @Override
-        public String id(int i) {
-            return java.util.Objects.requireNonNullElse(entries.get(i).recordId(), "");
         }
     }
 }

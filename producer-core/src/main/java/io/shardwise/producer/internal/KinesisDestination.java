@@ -55,7 +55,7 @@ final class KinesisDestination implements Destination {
                 .records(entries(batch))
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout))
                 .build();
-        return client.putRecords(request).thenApply(r -> new Results(r.records()));
+        return client.putRecords(request).thenApply(r -> EntryResults.of(r.records(), RESULT_FIELDS));
     }
 
     /** @return the batch's request entries, in order; payloads are wrapped, not copied */
@@ -71,38 +71,15 @@ final class KinesisDestination implements Destination {
         return entries;
     }
 
+    /** How PutRecords result entries answer. */
+    static final EntryResults.Fields<PutRecordsResultEntry> RESULT_FIELDS = new EntryResults.Fields<>(
+            PutRecordsResultEntry::errorCode, PutRecordsResultEntry::errorMessage, PutRecordsResultEntry::shardId,
+            PutRecordsResultEntry::sequenceNumber);
+
     @Override
     public void close() {
         if (ownsClient) {
             client.close();
-        }
-    }
-
-    /** PutRecords result entries seen through {@link EntryResults}. */
-    record Results(List<PutRecordsResultEntry> entries) implements EntryResults {
-        @Override
-        public int size() {
-            return entries.size();
-        }
-
-        @Override
-        public String errorCode(int i) {
-            return entries.get(i).errorCode();
-        }
-
-        @Override
-        public String errorMessage(int i) {
-            return entries.get(i).errorMessage();
-        }
-
-        @Override
-        public String shardId(int i) {
-            return entries.get(i).shardId();
-        }
-
-        @Override
-        public String id(int i) {
-            return entries.get(i).sequenceNumber();
         }
     }
 }

@@ -90,7 +90,7 @@ class ResponseHandlerTest {
     }
 
     private static Destination.EntryResults response(PutRecordsResultEntry... entries) {
-        return new KinesisDestination.Results(Arrays.asList(entries));
+        return Destination.EntryResults.of(Arrays.asList(entries), KinesisDestination.RESULT_FIELDS);
     }
 
     private static AwsServiceException serviceError(AwsServiceException.Builder b, String code, String message) {
