@@ -223,24 +223,31 @@ final class ShardRateLimiter {
     /**
      * @param aggregated whether the records travel aggregated (many user records per Kinesis record:
      *     then only the byte bucket and one record token count)
-     * @return how many user records of {@code avgBytes} the buckets can pay for now
+     * @return how many user records of {@code avgBytes} the token buckets can pay for now (at least
+     *     one when the byte bucket is full); the window is not asked
      */
-    int affordable(double avgBytes, long now, boolean aggregated) {
+    int bucketAffordable(double avgBytes, long now, boolean aggregated) {
         refill(now);
-        slide(now);
         double avg = Math.max(1.0, avgBytes);
         double byBytes = byteTokens >= byteCapacity() ? Math.max(1, byteTokens / avg) : byteTokens / avg;
-        double byWindow = windowBytes + inFlightBytes == 0 ? Math.max(1, windowByteLimit / avg) : windowByteRoom() / avg;
-        byBytes = Math.min(byBytes, byWindow);
         if (aggregated) {
-            return recordTokens >= 1.0 && windowRecordRoom() >= 1.0 ? (int) Math.max(0, byBytes) : 0;
+            return recordTokens >= 1.0 ? (int) Math.max(0, byBytes) : 0;
         }
-        return (int) Math.max(0, Math.min(Math.min(recordTokens, windowRecordRoom()), byBytes));
+        return (int) Math.max(0, Math.min(recordTokens, byBytes));
     }
 
-    /** @return how many records of {@code avgBytes} the buckets can pay for now (not aggregated) */
-    int affordable(double avgBytes, long now) {
-        return affordable(avgBytes, now, false);
+    /**
+     * @return how many user records of {@code avgBytes} the one-second window has room for now (at
+     *     least one when it is empty); the buckets are not asked
+     */
+    int windowAffordable(double avgBytes, long now, boolean aggregated) {
+        slide(now);
+        double avg = Math.max(1.0, avgBytes);
+        double byBytes = windowBytes + inFlightBytes == 0 ? Math.max(1, windowByteLimit / avg) : windowByteRoom() / avg;
+        if (aggregated) {
+            return windowRecordRoom() >= 1.0 ? (int) Math.max(0, byBytes) : 0;
+        }
+        return (int) Math.max(0, Math.min(windowRecordRoom(), byBytes));
     }
 
     /** @return when {@code records} records of {@code avgBytes} can be taken ({@code now} if they can be now) */
@@ -250,15 +257,24 @@ final class ShardRateLimiter {
 
     /** @return when {@code records} user records of {@code avgBytes} can be taken, aggregated or not */
     long availableAt(int records, double avgBytes, long now, boolean aggregated) {
+        return availableAt(records, records, avgBytes, now, aggregated);
+    }
+
+    /**
+     * @param bucketRecords user records the buckets must be able to pay for
+     * @param roomRecords user records the window must have room for
+     * @return when both hold ({@code now} if they do now)
+     */
+    long availableAt(int bucketRecords, int roomRecords, double avgBytes, long now, boolean aggregated) {
         refill(now);
-        double needRecords = Math.max(0, (aggregated ? 1 : records) - recordTokens);
-        double needBytes = Math.max(0, Math.min(Math.min(records * avgBytes, byteCapacity()), byteCapacity()) - byteTokens);
+        double needRecords = Math.max(0, (aggregated ? 1 : bucketRecords) - recordTokens);
+        double needBytes = Math.max(0, Math.min(bucketRecords * avgBytes, byteCapacity()) - byteTokens);
         needRecords = Math.min(needRecords, Math.max(0, recordCapacity() - recordTokens));
         double seconds = Math.max(needRecords / (maxRecordsPerSecond * fraction), needBytes / (maxBytesPerSecond * fraction));
         long bucketAt = seconds <= 0 ? now : now + Math.max(1_000_000L, (long) Math.ceil(seconds * 1e9));
         slide(now);
-        double windowNeedsRecords = windowRecords + inFlightRecords + (aggregated ? 1 : records) - windowRecordLimit;
-        double windowNeedsBytes = windowBytes + inFlightBytes + Math.min(records * avgBytes, windowByteLimit) - windowByteLimit;
+        double windowNeedsRecords = windowRecords + inFlightRecords + (aggregated ? 1 : roomRecords) - windowRecordLimit;
+        double windowNeedsBytes = windowBytes + inFlightBytes + Math.min(roomRecords * avgBytes, windowByteLimit) - windowByteLimit;
         return Math.max(bucketAt, windowFreesAt(windowNeedsRecords, windowNeedsBytes, now));
     }
 

@@ -33,8 +33,8 @@ class ShardRateLimiterTest {
         int burst = (int) (1024 * 1024 * ShardRateLimiter.BURST_SECONDS / (100 * 1024));
         assertThat(taken).isEqualTo(burst);
         l.onAnswered(taken, (long) taken * 100 * 1024, taken, (long) taken * 100 * 1024, T0 + SECOND / 100, T0 + SECOND / 100);
-        assertThat(l.affordable(100 * 1024, T0)).isZero();
-        assertThat(l.affordable(100 * 1024, T0 + SECOND / 2)).as("refilled up to the burst, no further").isEqualTo(burst);
+        assertThat(l.bucketAffordable(100 * 1024, T0, false)).isZero();
+        assertThat(l.bucketAffordable(100 * 1024, T0 + SECOND / 2, false)).as("refilled up to the burst, no further").isEqualTo(burst);
         assertThat(l.bytesAvailable(T0 + SECOND / 2)).as("the window's room: the ceiling less headroom less what it holds")
                 .isEqualTo((long) (1024 * 1024 * (1 - ShardRateLimiter.WINDOW_HEADROOM)) - burst * 100 * 1024);
         assertThat(l.bytesAvailable(T0 + 2 * SECOND)).as("a full bucket and an empty window let any one record through")
