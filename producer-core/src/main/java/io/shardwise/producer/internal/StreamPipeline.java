@@ -272,21 +272,29 @@ final class StreamPipeline {
         }
     }
 
-    private static void removeExpired(ShardQueue q, long now, Consumer<PendingRecord> expired) {
+    private void removeExpired(ShardQueue q, long now, Consumer<PendingRecord> expired) {
         if (q.isEmpty()) {
             return;
         }
-        int n = q.size();
-        for (int i = 0; i < n; i++) {
-            PendingRecord r = q.poll();
+        // One read-only pass over the queue (ArrayDeque.removeIf rewrites it only from the first
+        // match on), instead of moving every waiting record out and back in.
+        sweptOut.clear();
+        q.records.removeIf(r -> {
             if (now - r.deadlineNanos >= 0 || r.isDone()) {
-                expired.accept(r);
-            } else {
-                q.records.addLast(r);
-                q.bytes += r.size;
+                sweptOut.add(r);
+                return true;
             }
+            return false;
+        });
+        for (PendingRecord r : sweptOut) {
+            q.bytes -= r.size;
+            expired.accept(r);
         }
+        sweptOut.clear();
     }
+
+    /** Scratch list of the records one sweep of a queue removed. */
+    private final List<PendingRecord> sweptOut = new ArrayList<>();
 
     /**
      * When the next request of this stream is due: {@code now} if the sendable records fill a
