@@ -328,8 +328,12 @@ final class Sender implements Runnable {
                 send(batch, now);
             }
             if (inFlight.size() < config.maxInFlightRequests()) {
-                // Whatever is left (rate-limited, locked, newly arrived) is judged again on the next turn.
-                next = Math.min(next, now + 1_000_000L);
+                // What is left waits for its shard's limiter (readyAt says until when), for the answer
+                // of a request holding its shard (which wakes the sender), or for its linger time.
+                long again = p.readyAt(now, lingerNanos, mark, maxCount, maxBytes, ordered);
+                if (again != StreamPipeline.NOTHING_QUEUED) {
+                    next = Math.min(next, again - now > 0 ? again : now + 1_000_000L);
+                }
             }
         }
         return next;
