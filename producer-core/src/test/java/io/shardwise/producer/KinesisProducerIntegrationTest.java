@@ -137,6 +137,50 @@ class KinesisProducerIntegrationTest {
     }
 
     @Test
+    void recordsAboveTheAggregationMemberLimitAreStoredAsThemselvesInKeyOrderWithTheAggregates() throws Exception {
+        String stream = newStream(2);
+        int n = 2_000;
+        int limit = ProducerConfig.defaults().aggregationMaxUserRecordSize();
+        List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
+        try (KinesisProducer producer = producer(stream, ProducerConfig.defaults())) {
+            for (int i = 0; i < n; i++) {
+                String key = "key-" + (i % 20);
+                // every fifth record is larger than the limit
+                int size = i % 5 == 0 ? limit + 1 + i : 200;
+                byte[] data = new byte[size - key.length()];
+                java.util.Arrays.fill(data, (byte) 'x');
+                byte[] head = (key + "|" + i + "|").getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(head, 0, data, 0, head.length);
+                futures.add(producer.addUserRecord(key, data));
+            }
+            producer.flush().get(2, TimeUnit.MINUTES);
+        }
+        Map<Integer, PutResult> results = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            results.put(i, futures.get(i).get());
+        }
+        int readBack = 0;
+        for (Shard shard : local.listShards(stream)) {
+            Map<String, Integer> lastSeqPerKey = new HashMap<>();
+            for (DeaggregatedRecord rec : readUserRecords(stream, shard.shardId(), 0)) {
+                String[] parts = new String(rec.data(), StandardCharsets.UTF_8).split("\\|");
+                int seq = Integer.parseInt(parts[1]);
+                boolean large = seq % 5 == 0;
+                assertThat(rec.aggregated()).as("record %d (%d bytes) aggregated", seq, rec.data().length + parts[0].length())
+                        .isEqualTo(!large);
+                assertThat(results.get(seq).isAggregated()).isEqualTo(!large);
+                assertThat(results.get(seq).shardId()).isEqualTo(shard.shardId());
+                Integer previous = lastSeqPerKey.put(parts[0], seq);
+                if (previous != null) {
+                    assertThat(seq).as("order of key %s", parts[0]).isGreaterThan(previous);
+                }
+                readBack++;
+            }
+        }
+        assertThat(readBack).isEqualTo(n);
+    }
+
+    @Test
     void keyPreservingAggregationSendsEachAggregateUnderItsRecordsRealKey() throws Exception {
         String stream = newStream(2);
         int n = 3_000;

@@ -240,4 +240,18 @@ class ProducerConfigTest {
         assertThat(c.collectionMaxCount()).isEqualTo(10);
         assertThat(b.build().collectionMaxCount()).isEqualTo(20);
     }
+    @Test
+    void aggregationMaxUserRecordSizeDefaultsTo4KiBAndNamesItsRange() {
+        assertThat(ProducerConfig.defaults().aggregationMaxUserRecordSize()).isEqualTo(4096);
+        ProducerConfig c = ProducerConfig.builder().aggregationMaxUserRecordSize(50 * 1024).build();
+        assertThat(c.aggregationMaxUserRecordSize()).isEqualTo(50 * 1024);
+        assertThat(c.toBuilder().build().toString()).contains("aggregationMaxUserRecordSize=51200");
+        assertThat(ProducerConfig.builder().aggregationMaxUserRecordSize(1).build().aggregationMaxUserRecordSize()).isEqualTo(1);
+        assertThatThrownBy(() -> ProducerConfig.builder().aggregationMaxUserRecordSize(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("aggregationMaxUserRecordSize").hasMessageContaining("was 0");
+        assertThatThrownBy(() -> ProducerConfig.builder().aggregationMaxUserRecordSize(1024 * 1024 + 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("aggregationMaxUserRecordSize");
+    }
 }

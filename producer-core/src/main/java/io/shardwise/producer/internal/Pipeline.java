@@ -105,7 +105,7 @@ public final class Pipeline {
         FirehoseDestination d = new FirehoseDestination(client != null ? client : FirehoseDestination.buildClient(settings, config),
                 client == null);
         StreamPipeline.Aggregation aggregation = packing == null ? null
-                : new StreamPipeline.Aggregation(packing.maxSize(), packing.maxCount(), false, packing.delimiter());
+                : new StreamPipeline.Aggregation(packing.maxSize(), packing.maxCount(), false, packing.delimiter(), Integer.MAX_VALUE);
         return new Pipeline(d, client != null, config, aggregation, packing, callbackExecutor, Time.SYSTEM);
     }
 
@@ -123,7 +123,7 @@ public final class Pipeline {
     private static StreamPipeline.Aggregation kinesisAggregation(ProducerConfig config) {
         return config.aggregationEnabled()
                 ? new StreamPipeline.Aggregation(config.aggregationMaxSize(), config.aggregationMaxCount(),
-                        config.aggregationPreservesPartitionKeys(), null)
+                        config.aggregationPreservesPartitionKeys(), null, config.aggregationMaxUserRecordSize())
                 : null;
     }
 

@@ -65,11 +65,12 @@ final class StreamPipeline {
      * @param maxCount most user records per entry
      * @param preserveKeys aggregate only records sharing partition key and explicit hash key, sent under that key
      * @param delimiter Firehose packing: what ends each user record; {@code null} for KPL aggregation
+     * @param maxMemberSize largest user record (data plus key) that is packed; larger ones travel as themselves
      */
-    record Aggregation(int maxSize, int maxCount, boolean preserveKeys, byte[] delimiter) {
-        /** KPL aggregation. */
+    record Aggregation(int maxSize, int maxCount, boolean preserveKeys, byte[] delimiter, int maxMemberSize) {
+        /** KPL aggregation of every record that fits. */
         Aggregation(int maxSize, int maxCount, boolean preserveKeys) {
-            this(maxSize, maxCount, preserveKeys, null);
+            this(maxSize, maxCount, preserveKeys, null, Integer.MAX_VALUE);
         }
 
         boolean kplFormat() {
@@ -466,9 +467,10 @@ final class StreamPipeline {
                 expired.accept(q.poll());
                 continue;
             }
-            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data) > limit
+            if (r.size > aggregation.maxMemberSize()
+                    || aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data) > limit
                     || !aggregator.tryAdd(r.partitionKey, r.explicitHashKey, r.data)) {
-                break;
+                break; // a record too large to aggregate goes next, as itself
             }
             members.add(q.poll());
         }
@@ -489,7 +491,8 @@ final class StreamPipeline {
                 expired.accept(r);
                 continue;
             }
-            if (aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data) > limit
+            if (r.size > aggregation.maxMemberSize()
+                    || aggregator.sizeIfAdded(r.partitionKey, r.explicitHashKey, r.data) > limit
                     || !aggregator.tryAdd(r.partitionKey, r.explicitHashKey, r.data)) {
                 break;
             }

@@ -140,7 +140,7 @@ class FirehosePackingTest {
 
     private StreamPipeline firehosePipeline(int packMaxSize) {
         StreamPipeline p = new StreamPipeline("delivery", 0, 0,
-                packMaxSize > 0 ? new StreamPipeline.Aggregation(packMaxSize, 1_000_000, false, NEWLINE) : null);
+                packMaxSize > 0 ? new StreamPipeline.Aggregation(packMaxSize, 1_000_000, false, NEWLINE, Integer.MAX_VALUE) : null);
         p.installMap(ShardMap.of(List.of()));
         return p;
     }

@@ -624,4 +624,33 @@ class PackingTest {
             assertThat(expected).allMatch(r -> r.predictedShardId.equals("shardId-00000000000" + shard));
         }
     }
+    @Test
+    void recordsAboveTheAggregationMemberLimitTravelAsThemselvesInOrderBetweenAggregates() {
+        int maxMember = 4096;
+        StreamPipeline p = new StreamPipeline("stream", 0, 0,
+                new StreamPipeline.Aggregation(50 * 1024, 10_000, false, null, maxMember));
+        p.installMap(fourEqualShards());
+        PendingRecord a = rec(0, 100);
+        PendingRecord b = rec(0, maxMember);          // at the limit: still aggregated
+        PendingRecord big = rec(0, maxMember + 1);    // one byte over: sent as itself
+        PendingRecord c = rec(0, 100);
+        PendingRecord d = rec(0, 100);
+        PendingRecord bigAlone = rec(0, 8000);
+        for (PendingRecord r : List.of(a, b, big, c, d, bigAlone)) {
+            p.enqueue(r);
+        }
+        PutRecordsBatch batch = assemble(p);
+        assertThat(batch.entryCount()).isEqualTo(4);
+        assertThat(batch.isAggregated(0)).isTrue();
+        assertThat(List.of(batch.record(batch.entryStart(0)), batch.record(batch.entryStart(0) + 1))).containsExactly(a, b);
+        assertThat(batch.entryEnd(0) - batch.entryStart(0)).isEqualTo(2);
+        assertThat(batch.isAggregated(1)).isFalse();
+        assertThat(batch.record(batch.entryStart(1))).isSameAs(big);
+        assertThat(batch.isAggregated(2)).isTrue();
+        assertThat(batch.entryEnd(2) - batch.entryStart(2)).isEqualTo(2);
+        assertThat(batch.record(batch.entryStart(2))).isSameAs(c);
+        assertThat(batch.isAggregated(3)).isFalse();
+        assertThat(batch.record(batch.entryStart(3))).isSameAs(bigAlone);
+        assertThat(expired).isEmpty();
+    }
 }

@@ -32,6 +32,8 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
     private Integer aggregationMaxSize;
     /** Most user records per aggregated record. */
     private Integer aggregationMaxCount;
+    /** Largest user record (data plus partition key) that is aggregated; larger ones travel as themselves. */
+    private Integer aggregationMaxUserRecordSize;
     /** Aggregate only records of one partition key, sent under that key. */
     private Boolean aggregationPreservesPartitionKeys;
 
@@ -97,6 +99,9 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
         }
         if (aggregationMaxCount != null) {
             b.aggregationMaxCount(aggregationMaxCount);
+        }
+        if (aggregationMaxUserRecordSize != null) {
+            b.aggregationMaxUserRecordSize(aggregationMaxUserRecordSize);
         }
         if (aggregationPreservesPartitionKeys != null) {
             b.aggregationPreservesPartitionKeys(aggregationPreservesPartitionKeys);
@@ -202,6 +207,16 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
     /** @param aggregationMaxCount the aggregationMaxCount property */
     public void setAggregationMaxCount(Integer aggregationMaxCount) {
         this.aggregationMaxCount = aggregationMaxCount;
+    }
+
+    /** @return the aggregationMaxUserRecordSize property */
+    public Integer getAggregationMaxUserRecordSize() {
+        return aggregationMaxUserRecordSize;
+    }
+
+    /** @param aggregationMaxUserRecordSize the aggregationMaxUserRecordSize property */
+    public void setAggregationMaxUserRecordSize(Integer aggregationMaxUserRecordSize) {
+        this.aggregationMaxUserRecordSize = aggregationMaxUserRecordSize;
     }
 
     /** @return the aggregationPreservesPartitionKeys property */

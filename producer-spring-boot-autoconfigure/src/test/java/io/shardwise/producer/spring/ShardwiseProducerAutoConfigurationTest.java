@@ -45,6 +45,7 @@ class ShardwiseProducerAutoConfigurationTest {
                         "shardwise.producer.record-ttl=2m",
                         "shardwise.producer.aggregation-enabled=false",
                         "shardwise.producer.aggregation-max-size=10000",
+                        "shardwise.producer.aggregation-max-user-record-size=2048",
                         "shardwise.producer.shard-rate-limit-factor=1.5",
                         "shardwise.producer.max-outstanding-records=1000",
                         "shardwise.producer.max-block-time=0s",
@@ -57,6 +58,7 @@ class ShardwiseProducerAutoConfigurationTest {
                     assertThat(c.recordTtl()).isEqualTo(Duration.ofMinutes(2));
                     assertThat(c.aggregationEnabled()).isFalse();
                     assertThat(c.aggregationMaxSize()).isEqualTo(10000);
+                    assertThat(c.aggregationMaxUserRecordSize()).isEqualTo(2048);
                     assertThat(c.shardRateLimitFactor()).isEqualTo(1.5);
                     assertThat(c.maxOutstandingRecords()).isEqualTo(1000);
                     assertThat(c.maxBlockTime()).isZero();
