@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 /** The per-shard token buckets, the one-second window and the AIMD adaptation, stepped with an explicit clock. */
 class ShardRateLimiterTest {
     private static final long SECOND = 1_000_000_000L;
+    private static final long MILLI = 1_000_000L;
     private static final long T0 = -5 * SECOND; // nanoTime may be negative
 
     @Test
@@ -146,5 +147,22 @@ class ShardRateLimiterTest {
         }
         // 10 s at the reduced rate, plus what was banked at the cut.
         assertThat(taken).isBetween((int) (10 * rate) - 1, (int) (10 * rate) + 60);
+    }
+    @Test
+    void slowFirstAnswersAreNotTakenAsTheWayBackEntriesStayNearlyASecondAfterTheirAnswer() {
+        // A saturated start: every request queues, the first answers take 300 ms. The service may have
+        // counted the entry just before answering, so it must stay in the window for about a second
+        // after its answer, not 300 ms less.
+        ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
+        assertThat(l.tryAcquire(100 * 1024, T0)).isTrue();
+        long answered = T0 + 300 * MILLI;
+        l.onAnswered(1, 100 * 1024, 1, 100 * 1024, T0, answered);
+        long limit = (long) (1024 * 1024 * (1 - ShardRateLimiter.WINDOW_HEADROOM));
+        assertThat(l.bytesAvailable(answered + 970 * MILLI))
+                .as("still held 970 ms after its answer")
+                .isEqualTo(limit - 100 * 1024);
+        assertThat(l.bytesAvailable(answered + SECOND + ShardRateLimiter.SLOT_NANOS)).isEqualTo(Long.MAX_VALUE);
+        assertThat(ShardRateLimiter.MAX_BACKDATE_NANOS).as("a wrong back-dating costs no more than the headroom")
+                .isLessThanOrEqualTo((long) (SECOND * ShardRateLimiter.WINDOW_HEADROOM));
     }
 }
