@@ -257,16 +257,6 @@ final class ShardRateLimiter {
         return (int) Math.max(0, Math.min(windowRecordRoom(), byBytes));
     }
 
-    /** @return when {@code records} records of {@code avgBytes} can be taken ({@code now} if they can be now) */
-    long availableAt(int records, double avgBytes, long now) {
-        return availableAt(records, avgBytes, now, false);
-    }
-
-    /** @return when {@code records} user records of {@code avgBytes} can be taken, aggregated or not */
-    long availableAt(int records, double avgBytes, long now, boolean aggregated) {
-        return availableAt(records, records, avgBytes, now, aggregated);
-    }
-
     /**
      * @param bucketRecords user records the buckets must be able to pay for
      * @param roomRecords user records the window must have room for

@@ -81,6 +81,8 @@ final class StreamPipeline {
     private final Aggregation aggregation;
     private final EntryPacker aggregator;
     private final List<PendingRecord> members = new ArrayList<>();
+    /** Scratch list of the records one sweep of a queue removed. */
+    private final List<PendingRecord> sweptOut = new ArrayList<>();
 
     /** A pipeline without per-shard rate limiting or aggregation. */
     StreamPipeline(String stream) {
@@ -293,9 +295,6 @@ final class StreamPipeline {
         }
         sweptOut.clear();
     }
-
-    /** Scratch list of the records one sweep of a queue removed. */
-    private final List<PendingRecord> sweptOut = new ArrayList<>();
 
     /**
      * When the next request of this stream is due: {@code now} if the sendable records fill a

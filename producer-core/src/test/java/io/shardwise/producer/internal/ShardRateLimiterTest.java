@@ -20,7 +20,7 @@ class ShardRateLimiterTest {
         assertThat(taken).isEqualTo((int) (1000 * ShardRateLimiter.BURST_SECONDS));
         assertThat(l.tryAcquire(10, T0 + SECOND / 1000 - 1)).isFalse();
         assertThat(l.tryAcquire(10, T0 + SECOND / 1000 + 1)).isTrue();
-        long at = l.availableAt(100, 10, T0 + SECOND / 1000 + 1);
+        long at = l.availableAt(100, 100, 10, T0 + SECOND / 1000 + 1, false);
         assertThat(at - T0).isBetween(SECOND / 10, SECOND / 10 + 2 * SECOND / 1000);
     }
 
@@ -66,7 +66,7 @@ class ShardRateLimiterTest {
                 answers.add(new long[] {arrival + 5_000_000L + random.nextLong(50_000_000L), t});
                 continue;
             }
-            long next = l.availableAt(1, size, t, true);
+            long next = l.availableAt(1, 1, size, t, true);
             assertThat(next).as("availableAt must not promise what tryAcquire refuses").isGreaterThan(t);
             t = answers.isEmpty() ? next : Math.min(next, answers.peek()[0]);
         }
