@@ -2,6 +2,7 @@ package io.shardwise.producer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A snapshot of a producer's counters since it was built, from {@link KinesisProducer#stats()}
@@ -10,8 +11,10 @@ import java.util.Map;
  *
  * @param userRecordsAdded records accepted by {@code addUserRecord}
  * @param userRecordsSucceeded records acknowledged by Kinesis
- * @param userRecordsFailed records whose future failed
- * @param failedByReason failed records by exception type, e.g. {@code RecordExpiredException -> 3}
+ * @param userRecordsFailed records whose future failed, or that the application completed itself
+ * @param failedByReason failed records by exception type, e.g. {@code RecordExpiredException -> 3}; records
+ *     whose future the application completed or cancelled itself (the producer then stops working on
+ *     them at once) under {@code CompletedByApplication}
  * @param outstandingRecords records added and not yet completed
  * @param outstandingBytes their data plus partition keys, in bytes
  * @param oldestRecordAge age of the oldest outstanding record, as of the sender's last sweep
@@ -23,6 +26,12 @@ import java.util.Map;
  * @param shardMapRefreshes ListShards refreshes completed (the first load of each stream included)
  * @param predictionFallbacks times a stream fell back to batching without shard prediction
  *     because records kept landing on other shards than predicted right after a fresh map
+ * @param userRecordsResentFromMisroutedAggregates user records sent again because the aggregate
+ *     carrying them was stored on a shard whose hash-key range does not hold all of its records
+ *     (after a reshard): the KCL drops such an aggregate whole, so they are re-sent; a consumer that
+ *     filters record by record may read these records twice
+ * @param senderFailure empty while the producer's sender thread runs; what killed it, once it died
+ *     (every outstanding and later record then fails with {@link ProducerFailedException})
  */
 public record ProducerStats(
         long userRecordsAdded,
@@ -37,7 +46,9 @@ public record ProducerStats(
         long throttledEntries,
         long shardPredictionMisses,
         long shardMapRefreshes,
-        long predictionFallbacks) {
+        long predictionFallbacks,
+        long userRecordsResentFromMisroutedAggregates,
+        Optional<String> senderFailure) {
 
     /** Copies the map so the snapshot stays immutable. */
     public ProducerStats {

@@ -13,6 +13,9 @@ final class Counters {
     final LongAdder predictionMisses = new LongAdder();
     final LongAdder mapRefreshes = new LongAdder();
     final LongAdder predictionFallbacks = new LongAdder();
+    final LongAdder resentFromMisroutedAggregates = new LongAdder();
+    /** What killed the sender thread, or {@code null} while it runs. */
+    volatile Throwable senderFailure;
     /** Age of the oldest outstanding record at the sender's last sweep, in nanoseconds. */
     volatile long oldestRecordAgeNanos;
 
@@ -21,6 +24,7 @@ final class Counters {
         return new ProducerStats(added.sum(), outstanding.succeeded(), outstanding.failed(), outstanding.failedByReason(),
                 pending, outstanding.bytes(), pending == 0 ? Duration.ZERO : Duration.ofNanos(oldestRecordAgeNanos),
                 requests.sum(), retried.sum(), throttled.sum(), predictionMisses.sum(), mapRefreshes.sum(),
-                predictionFallbacks.sum());
+                predictionFallbacks.sum(), resentFromMisroutedAggregates.sum(),
+                java.util.Optional.ofNullable(senderFailure).map(Throwable::toString));
     }
 }

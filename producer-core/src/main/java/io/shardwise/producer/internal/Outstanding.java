@@ -136,11 +136,24 @@ final class Outstanding {
      * whoever sees the future done sees the counts.
      */
     void count(int size, Throwable failure) {
-        if (failure == null) {
+        count(size, failure == null ? null : failure.getClass().getSimpleName());
+    }
+
+    /** Frees the room of a record its caller never got (refused while being added): not counted as an outcome. */
+    void countRefused(int size) {
+        release(size);
+    }
+
+    private void count(int size, String failureReason) {
+        if (failureReason == null) {
             succeeded.increment();
         } else {
-            failedByReason.computeIfAbsent(failure.getClass().getSimpleName(), k -> new LongAdder()).increment();
+            failedByReason.computeIfAbsent(failureReason, k -> new LongAdder()).increment();
         }
+        release(size);
+    }
+
+    private void release(int size) {
         long r = records.decrementAndGet();
         long b = bytes.addAndGet(-size);
         // Below both marks every completion wakes them (a waiter for a large record may need more
@@ -154,6 +167,14 @@ final class Outstanding {
                 roomLock.unlock();
             }
         }
+    }
+
+    /** Key in {@link #failedByReason()} of records whose future the application completed or cancelled itself. */
+    static final String COMPLETED_BY_APPLICATION = "CompletedByApplication";
+
+    /** Frees the room of a record whose future the application completed itself; counted under {@link #COMPLETED_BY_APPLICATION}. */
+    void countCompletedByApplication(int size) {
+        count(size, COMPLETED_BY_APPLICATION);
     }
 
     /** Leaves the record's flush epoch; called after its future completed, so a flush implies the futures. */

@@ -28,8 +28,8 @@ final class PendingRecord {
     final long hashLow;
     final long addedNanos;
     final long deadlineNanos;
-    /** Completed with the value {@link #results} builds, or with a {@link RecordFailedException}. */
-    final CompletableFuture<Object> future = new CompletableFuture<>();
+    /** Completed with the value {@link #results} builds, or with a {@link RecordFailedException}; or by the application. */
+    final RecordFuture future = new RecordFuture(this);
     private final ResultFactory results;
 
     private final Outstanding outstanding;
@@ -47,11 +47,6 @@ final class PendingRecord {
     static final long NOT_SENT = Long.MIN_VALUE;
     /** The queue the record was last put in (sender thread only). */
     ShardQueue queue;
-    /** Where an aggregate carrying the record was stored while its shard is checked (see {@link #hold}). */
-    String heldShardId;
-    String heldSequenceNumber;
-    long heldSubSequenceNumber;
-    Attempt heldAttempt;
     /** When a retry may be sent (sender thread only). */
     long retryAtNanos;
 
@@ -120,7 +115,7 @@ final class PendingRecord {
 
     /**
      * @return whether the record has completed, is completing, or its caller completed or cancelled
-     *     the future (then it is not sent; {@link #fail} still releases its accounting)
+     *     the future (then it is not sent again; its accounting was released by {@link #claimForApplication})
      */
     boolean isDone() {
         return completion != 0 || future.isDone();
@@ -144,37 +139,114 @@ final class PendingRecord {
         if (!claim()) {
             return false;
         }
-        // Counted and observed before the future completes, released after: whoever sees the future
-        // done sees the counts, and a flush completes only after the future.
-        outstanding.count(size, null);
-        notifyObserver(shardId, all.size(), null);
-        future.complete(results.succeeded(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
-        outstanding.leave(epoch);
+        finish(shardId, all.size(), null, results.succeeded(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
         return true;
-    }
-
-    /** Remembers where the record's aggregate was stored, to complete it with that if the shard's range holds it. */
-    void hold(String shardId, String sequenceNumber, long subSequenceNumber, Attempt attempt) {
-        heldShardId = shardId;
-        heldSequenceNumber = sequenceNumber;
-        heldSubSequenceNumber = subSequenceNumber;
-        heldAttempt = attempt;
-    }
-
-    /** Completes the record with where its aggregate was stored (see {@link #hold}). */
-    boolean succeedAsHeld() {
-        return succeed(heldShardId, heldSequenceNumber, heldSubSequenceNumber, true, heldAttempt);
     }
 
     boolean fail(RecordFailedException error) {
         if (!claim()) {
             return false;
         }
-        outstanding.count(size, error);
-        notifyObserver(null, attempts.size(), error);
-        future.completeExceptionally(error);
-        outstanding.leave(epoch);
+        finish(null, attempts.size(), error, null);
         return true;
+    }
+
+    /**
+     * Completes a claimed record. Counted and observed before the future completes, its flush
+     * epoch left after: whoever sees the future done sees the counts, and a flush completes only
+     * after the future. Observers are guarded (ObserverRegistry); the finally keeps the future and
+     * the epoch right whatever happens.
+     */
+    private void finish(String shardId, int attemptCount, RecordFailedException error, Object value) {
+        try {
+            outstanding.count(size, error);
+            notifyObserver(shardId, attemptCount, error);
+        } finally {
+            beginSettling();
+            try {
+                if (error == null) {
+                    future.settle(value);
+                } else {
+                    future.settleExceptionally(error);
+                }
+            } finally {
+                endSettling();
+            }
+        }
+    }
+
+    /**
+     * The application is completing or cancelling the future itself (called by {@link RecordFuture}
+     * before it completes the future): unless the producer claimed the record first, the producer
+     * stops working on it and its room is given back now; {@link #leaveAfterApplication} then leaves
+     * its flush epoch once the future is done. Exactly once, whichever completion wins.
+     *
+     * @return whether the application's completion claimed the record (then call {@link #leaveAfterApplication})
+     */
+    boolean claimForApplication() {
+        if (!claim()) {
+            return false;
+        }
+        outstanding.countCompletedByApplication(size);
+        beginSettling();
+        return true;
+    }
+
+    /** Leaves the flush epoch of a record {@link #claimForApplication claimed by the application}. */
+    void leaveAfterApplication() {
+        endSettling();
+    }
+
+    /**
+     * The records whose futures this thread is completing right now, innermost first: their
+     * results are set and their dependent stages (the application's callbacks) are running. A
+     * {@code flush()} called from such a callback must not wait for them: they leave their flush
+     * epoch at once ({@link #leaveEpochsSettlingOnThisThread}), or it would wait for itself.
+     */
+    private static final ThreadLocal<PendingRecord> SETTLING = new ThreadLocal<>();
+    /** The record this thread was completing when it began completing this one (settling thread only). */
+    private PendingRecord outerSettling;
+    /** Whether the record left its flush epoch (settling thread only). */
+    private boolean epochLeft;
+
+    private void beginSettling() {
+        outerSettling = SETTLING.get();
+        SETTLING.set(this);
+    }
+
+    private void endSettling() {
+        SETTLING.set(outerSettling);
+        outerSettling = null;
+        leaveEpochOnce();
+    }
+
+    private void leaveEpochOnce() {
+        if (!epochLeft) {
+            epochLeft = true;
+            outstanding.leave(epoch);
+        }
+    }
+
+    /**
+     * Called by {@code flush()}: the records this thread is completing (from whose callbacks the
+     * flush is called) have their results set already, so they leave their flush epochs now.
+     */
+    static void leaveEpochsSettlingOnThisThread() {
+        for (PendingRecord r = SETTLING.get(); r != null; r = r.outerSettling) {
+            r.leaveEpochOnce();
+        }
+    }
+
+    /**
+     * Gives back the room of a record its caller never got (the producer stopped while it was being
+     * added; the add call throws instead): counted neither as succeeded nor as failed.
+     */
+    void refuse(RecordFailedException error) {
+        if (claim()) {
+            outstanding.countRefused(size);
+            future.settleExceptionally(error);
+            outstanding.leave(epoch);
+        }
     }
 
     /** Claims the right to complete the record: exactly one of the racing completions (close vs response) wins. */

@@ -2,6 +2,7 @@ package io.shardwise.producer.internal;
 
 import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.ProducerFailedException;
 import io.shardwise.producer.ProducerStats;
 import io.shardwise.producer.PutResult;
 import io.shardwise.producer.firehose.FirehosePutResult;
@@ -65,7 +66,7 @@ public final class Pipeline {
     /** Firehose record packing, or {@code null}. */
     private final Packing packing;
     private final String clientOrigin;
-    private final Executor callbackExecutor;
+    private final CallbackExecutor callbackExecutor;
     private final ExecutorService ownedExecutor;
     private final Sender sender;
     private final Outstanding outstanding;
@@ -138,7 +139,7 @@ public final class Pipeline {
         this.outstanding = new Outstanding(config.maxOutstandingRecords(), config.maxOutstandingBytes(), config.maxBlockTime());
         this.id = IDS.incrementAndGet();
         if (callbackExecutor != null) {
-            this.callbackExecutor = callbackExecutor;
+            this.callbackExecutor = new CallbackExecutor(callbackExecutor, "shardwise-" + id + "-callback-fallback");
             this.ownedExecutor = null;
         } else {
             AtomicInteger n = new AtomicInteger();
@@ -147,7 +148,7 @@ public final class Pipeline {
                 t.setDaemon(true);
                 return t;
             });
-            this.callbackExecutor = ownedExecutor;
+            this.callbackExecutor = new CallbackExecutor(ownedExecutor, "shardwise-" + id + "-callback-fallback");
         }
         this.sender = new Sender(destination, config, aggregation, this.callbackExecutor, time, counters, outstanding.observers);
         sender.start("shardwise-" + id + "-sender");
@@ -179,6 +180,7 @@ public final class Pipeline {
         if (closed) {
             throw closedError();
         }
+        checkSenderAlive();
         RecordValidator.checkStream(stream);
         RecordValidator.checkPartitionKey(partitionKey);
         RecordValidator.checkData(data);
@@ -213,6 +215,7 @@ public final class Pipeline {
         if (closed) {
             throw closedError();
         }
+        checkSenderAlive();
         RecordValidator.checkDeliveryStream(deliveryStream);
         RecordValidator.checkData(data);
         int size;
@@ -231,13 +234,27 @@ public final class Pipeline {
 
     private <T> CompletableFuture<T> submit(PendingRecord r) {
         sender.submit(r);
-        if (closed && sender.withdraw(r)) {
-            ProducerClosedException e = closedError();
-            r.fail(e);
+        // The sender marks itself stopped before it takes its last records: if it stopped after this
+        // record went in, either it took the record (and fails it) or the record is withdrawn here.
+        if ((closed || sender.isStopped()) && sender.withdraw(r)) {
+            io.shardwise.producer.RecordFailedException e = sender.failure() != null ? senderFailed() : closedError();
+            r.refuse(e);
             throw e;
         }
         counters.added.increment();
         return r.future();
+    }
+
+    private void checkSenderAlive() {
+        if (sender.failure() != null) {
+            throw senderFailed();
+        }
+    }
+
+    private ProducerFailedException senderFailed() {
+        Throwable cause = sender.failure();
+        return new ProducerFailedException("The producer's sender thread died of " + cause
+                + "; it accepts no more records. Close it and build a new one.", List.of(), cause);
     }
 
     private static ProducerClosedException closedError() {
@@ -246,6 +263,8 @@ public final class Pipeline {
 
     /** @return a future completed when every record added before the call has completed */
     public CompletableFuture<Void> flush() {
+        // Called from a record's callback: that record (its result is set) must not hold the flush up.
+        PendingRecord.leaveEpochsSettlingOnThisThread();
         CompletableFuture<Void> done = outstanding.flush();
         sender.requestFlush();
         return done;
@@ -307,6 +326,11 @@ public final class Pipeline {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            try {
+                callbackExecutor.close(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             destination.close();
             ProducerStats s = stats();

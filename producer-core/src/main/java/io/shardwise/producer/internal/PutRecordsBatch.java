@@ -41,6 +41,12 @@ final class PutRecordsBatch {
     int mapGeneration;
     long sentNanos;
     Instant sentAt;
+    /**
+     * Whether the batch re-sends the entries of a request the service rejected as a whole (see
+     * {@link #split}): its entries were charged to their shards' limiters when first sent, so its
+     * answer is not fed to them again.
+     */
+    boolean resent;
     /** The SDK call carrying this batch, cancelled if the producer closes while it is in flight. */
     CompletableFuture<?> call;
 
@@ -126,6 +132,47 @@ final class PutRecordsBatch {
         entrySize[entryCount] = (int) size;
         entryCount++;
         bytes += size;
+    }
+
+    /**
+     * Splits the batch after the service rejected it as a whole: into two halves of its entries,
+     * or, for a single aggregate, into its user records as plain entries (when {@code unpackAggregates}).
+     *
+     * @param unpackAggregates whether an aggregated entry may be sent as its records (KPL aggregates; not Firehose packing)
+     * @return the smaller batches (none of them holds shard locks), or an empty list if it cannot be split
+     */
+    List<PutRecordsBatch> split(boolean unpackAggregates) {
+        List<PutRecordsBatch> out = new ArrayList<>(2);
+        if (entryCount > 1) {
+            int half = entryCount / 2;
+            out.add(copy(0, half));
+            out.add(copy(half, entryCount));
+        } else if (entryCount == 1 && entryAggregated[0] && recordCount > 1 && unpackAggregates) {
+            PutRecordsBatch b = null;
+            for (int i = 0; i < recordCount; i++) {
+                if (b == null || !b.fits(records[i])) {
+                    b = new PutRecordsBatch(pipeline, maxEntries, maxBytes);
+                    b.mapGeneration = mapGeneration;
+                    b.resent = true;
+                    out.add(b);
+                }
+                b.add(records[i]);
+            }
+        }
+        return out;
+    }
+
+    private PutRecordsBatch copy(int fromEntry, int toEntry) {
+        PutRecordsBatch b = new PutRecordsBatch(pipeline, maxEntries, maxBytes);
+        b.mapGeneration = mapGeneration;
+        b.resent = true;
+        for (int e = fromEntry; e < toEntry; e++) {
+            for (int i = entryStart(e); i < entryEnd[e]; i++) {
+                b.addRecord(records[i]);
+            }
+            b.closeEntry(entryData[e], entryPartitionKey[e], entryHashKey[e], entryAggregated[e], entrySize[e]);
+        }
+        return b;
     }
 
     /** @return entry {@code i}'s bytes as the limits count them: data plus partition key */

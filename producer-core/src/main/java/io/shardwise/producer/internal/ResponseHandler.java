@@ -4,6 +4,7 @@ import io.shardwise.producer.Attempt;
 import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordExpiredException;
+import io.shardwise.producer.RecordFailedException;
 import io.shardwise.producer.RecordRejectedException;
 import io.shardwise.producer.RetriesExhaustedException;
 import io.shardwise.producer.StreamNotFoundException;
@@ -33,15 +34,44 @@ final class ResponseHandler {
      * @param retries records to send again once their back-off has passed
      * @param predictionMisses acknowledged records that landed on another shard than predicted
      * @param results per entry: {@link #OK}, {@link #THROTTLED} or {@link #FAILED} (feeds the shard rate limiters)
-     * @param heldForRefresh records of aggregates stored on another shard than predicted: settled
-     *     once the refreshed map tells whether that shard's range holds them
+     * @param heldForRefresh aggregates stored on another shard than predicted: settled once the
+     *     refreshed map tells whether that shard's range holds every one of their records
+     * @param predicted records that were sent with a predicted shard
+     * @param splits smaller requests carrying the records of a request the service rejected as a
+     *     whole with a validation error: sent again so that only the offending records fail
      */
-    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<PendingRecord> heldForRefresh,
-                   int predicted) {
+    record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<HeldAggregate> heldForRefresh,
+                   int predicted, List<PutRecordsBatch> splits) {
         Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
-            this(retries, predictionMisses, results, List.of(), 0);
+            this(retries, predictionMisses, results, List.of(), 0, List.of());
+        }
+
+        /**
+         * The outcome of a batch whose handling failed half-way (a defect, logged by the caller):
+         * every record of it not yet completed is sent again at once.
+         */
+        static Outcome recovered(PutRecordsBatch batch, long nowNanos) {
+            List<PendingRecord> again = new ArrayList<>();
+            for (int i = 0; i < batch.recordCount(); i++) {
+                PendingRecord r = batch.record(i);
+                if (!r.isDone()) {
+                    r.retryAtNanos = nowNanos;
+                    again.add(r);
+                }
+            }
+            return new Outcome(again, 0, filled(batch.entryCount(), FAILED));
         }
     }
+
+    /**
+     * An aggregate stored on another shard than its records were predicted for, with the records
+     * it carried (in aggregate order) and the attempt that stored it.
+     */
+    record HeldAggregate(String shardId, String sequenceNumber, Attempt attempt, List<PendingRecord> members) {
+    }
+
+    /** Service error codes of a request rejected as a whole for its content: the request is split to find the culprits. */
+    private static final java.util.Set<String> SPLIT_ON = java.util.Set.of("ValidationException", "InvalidArgumentException");
 
     private final int maxAttempts;
     private final RetryPolicy retryPolicy;
@@ -130,6 +160,19 @@ final class ResponseHandler {
         }
         if (error != null) {
             ErrorClassifier.Classified c = ErrorClassifier.classify(error);
+            if (SPLIT_ON.contains(c.code())) {
+                List<PutRecordsBatch> halves = batch.split(destination.predictsShards());
+                if (!halves.isEmpty()) {
+                    Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message()
+                            + " (the request was rejected as a whole; its records are sent again in smaller requests"
+                            + " so that only the offending ones fail)");
+                    for (int i = 0; i < batch.recordCount(); i++) {
+                        batch.record(i).addAttempt(attempt);
+                    }
+                    counters.retried.add(batch.recordCount());
+                    return new Outcome(List.of(), 0, filled(batch.entryCount(), FAILED), List.of(), 0, halves);
+                }
+            }
             failAll(batch, c, ErrorClassifier.unwrap(error), took, nowNanos, retries);
             boolean throttled = ErrorClassifier.isThrottling(c.code());
             if (throttled) {
@@ -139,7 +182,7 @@ final class ResponseHandler {
         }
         int entryCount = response.size();
         byte[] results = new byte[entryCount];
-        List<PendingRecord> held = null;
+        List<HeldAggregate> held = null;
         Attempt ok = null;
         int misses = 0;
         int predicted = 0;
@@ -149,6 +192,11 @@ final class ResponseHandler {
             int from = batch.entryStart(i);
             int to = batch.entryEnd(i);
             boolean aggregated = batch.isAggregated(i);
+            if (errorCode == null && (response.id(i) == null || (destination.predictsShards() && response.shardId(i) == null))) {
+                // A success without its sequence number or shard cannot be reported: treat it as a
+                // retryable failure of that entry (the record may be stored twice).
+                errorCode = "MalformedResponse";
+            }
             if (errorCode == null) {
                 if (ok == null) {
                     ok = Attempt.succeeded(batch.sentAt, took);
@@ -168,11 +216,11 @@ final class ResponseHandler {
                     if (held == null) {
                         held = new ArrayList<>();
                     }
+                    List<PendingRecord> members = new ArrayList<>(to - from);
                     for (int j = from; j < to; j++) {
-                        PendingRecord r = batch.record(j);
-                        r.hold(shardId, response.id(i), j - from, ok);
-                        held.add(r);
+                        members.add(batch.record(j));
                     }
+                    held.add(new HeldAggregate(shardId, response.id(i), ok, members));
                     continue;
                 }
                 for (int j = from; j < to; j++) {
@@ -185,7 +233,10 @@ final class ResponseHandler {
                 } else {
                     results[i] = FAILED;
                 }
-                String errorMessage = response.errorMessage(i);
+                String errorMessage = "MalformedResponse".equals(errorCode)
+                        ? destination.serviceName() + " answered entry " + i + " as successful without its "
+                                + (response.id(i) == null ? "id" : "shard id") + "; sent again"
+                        : response.errorMessage(i);
                 Attempt failed = Attempt.failed(batch.sentAt, took, errorCode, errorMessage);
                 ErrorClassifier.Classified c = ErrorClassifier.classifyCode(errorCode, errorMessage);
                 for (int j = from; j < to; j++) {
@@ -201,32 +252,31 @@ final class ResponseHandler {
         if (throttled > 0) {
             counters.throttled.add(throttled);
         }
-        return new Outcome(retries, misses, results, held == null ? List.of() : held, predicted);
+        return new Outcome(retries, misses, results, held == null ? List.of() : held, predicted, List.of());
     }
 
     /**
-     * An aggregate carrying {@code r} was stored on another shard than predicted and the refreshed
-     * map says that shard's range does not hold {@code r}: record that attempt and schedule a resend
-     * (or fail the record if its limits are spent).
+     * An aggregate carrying {@code r} was stored on another shard than predicted, and that shard's
+     * range does not hold all of the aggregate's records (or that could not be checked): consumers
+     * that drop an aggregate with a record outside their shard's range (the KCL) never read it.
+     * Records that attempt and decides whether {@code r} is sent again.
      *
-     * @return whether the record should be re-sent
+     * @return the failure to complete the record with when its limits are spent, or {@code null} to send it again
      */
-    boolean resendHeld(PendingRecord r, String stream, long nowNanos) {
-        Attempt a = Attempt.failed(r.heldAttempt.startedAt(), r.heldAttempt.duration(), "AggregateOnUnexpectedShard",
-                "its aggregate was stored on " + r.heldShardId + " (sequence number " + r.heldSequenceNumber
-                        + "), whose hash-key range does not hold the record: consumers that filter by range drop it there; re-sent");
-        r.addAttempt(a);
+    RecordFailedException resendHeld(PendingRecord r, HeldAggregate a, String stream, long nowNanos) {
+        r.addAttempt(Attempt.failed(a.attempt().startedAt(), a.attempt().duration(), "AggregateOnUnexpectedShard",
+                "its aggregate was stored on " + a.shardId() + " (sequence number " + a.sequenceNumber()
+                        + "), whose hash-key range does not hold every record of the aggregate: consumers that check"
+                        + " ranges (the KCL) drop that aggregate whole; re-sent"));
         counters.retried.increment();
         if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-            r.fail(new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all " + r.attemptCount()
-                    + " attempts allowed by maxAttempts; last error AggregateOnUnexpectedShard", r.attempts(), null));
-            return false;
+            return new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all " + r.attemptCount()
+                    + " attempts allowed by maxAttempts; last error AggregateOnUnexpectedShard", r.attempts(), null);
         }
         if (nowNanos - r.deadlineNanos >= 0) {
-            r.fail(expired(r, stream));
-            return false;
+            return expired(r, stream);
         }
-        return true;
+        return null;
     }
 
     private static byte[] filled(int n, byte value) {

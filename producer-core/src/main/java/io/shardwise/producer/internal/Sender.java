@@ -2,9 +2,11 @@ package io.shardwise.producer.internal;
 
 import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.ProducerFailedException;
 import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordRejectedException;
 import io.shardwise.producer.StreamNotFoundException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -16,7 +18,6 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -55,7 +56,7 @@ final class Sender implements Runnable {
 
     private final Destination destination;
     private final ProducerConfig config;
-    private final Executor callbackExecutor;
+    private final CallbackExecutor callbackExecutor;
     private final Time time;
     private final Counters counters;
     private final ResponseHandler responseHandler;
@@ -77,11 +78,21 @@ final class Sender implements Runnable {
     private final PriorityQueue<PendingRecord> retries =
             new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.retryAtNanos));
     private final Set<PutRecordsBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Requests rejected as a whole for their content, split and waiting to be sent again. */
+    private final ArrayDeque<PutRecordsBatch> splits = new ArrayDeque<>();
+    /** Record completions decided this turn, run on the callback executor at its end (never here). */
+    private List<Runnable> completions = new ArrayList<>();
     private long nextSweepNanos;
+    /** The flush mark seen at the start of the current turn: a newer one must not wait for the park. */
+    private long flushMarkSeen;
 
     private volatile boolean running = true;
     private volatile boolean parked;
     private volatile Thread thread;
+    /** Set, before the thread fails what it holds, when the loop died of an unexpected throwable. */
+    private volatile Throwable failure;
+    /** Set once the thread has stopped taking records: a record submitted later must be withdrawn by its caller. */
+    private volatile boolean stopped;
 
     private final ObserverRegistry observers;
 
@@ -90,7 +101,7 @@ final class Sender implements Runnable {
      * @param config the engine's settings
      * @param aggregation how to pack user records into entries, or {@code null} for one entry per user record
      */
-    Sender(Destination destination, ProducerConfig config, StreamPipeline.Aggregation aggregation, Executor callbackExecutor,
+    Sender(Destination destination, ProducerConfig config, StreamPipeline.Aggregation aggregation, CallbackExecutor callbackExecutor,
            Time time, Counters counters, ObserverRegistry observers) {
         this.observers = observers;
         this.destination = destination;
@@ -129,7 +140,10 @@ final class Sender implements Runnable {
         }
     }
 
-    /** Takes back a record {@link #submit submitted} after the sender stopped; {@code false} if the sender already took it. */
+    /**
+     * Takes back a record {@link #submit submitted} after the sender stopped (see {@link #isStopped});
+     * {@code false} if the sender already took it (then it fails it).
+     */
     boolean withdraw(PendingRecord r) {
         return inbound.remove(r);
     }
@@ -151,6 +165,8 @@ final class Sender implements Runnable {
         if (parked && t != null) {
             LockSupport.unpark(t);
         }
+        // If the sender was not parked yet, it sees the new event, record or flush mark when it
+        // checks them after announcing that it parks (see park).
     }
 
     /** Stops the loop; the thread fails what it still holds and exits. Waits up to {@code millis} for it. */
@@ -168,6 +184,16 @@ final class Sender implements Runnable {
         return t != null && t.isAlive();
     }
 
+    /** @return what killed the loop, or {@code null} while it runs (or after an orderly shutdown) */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** @return whether the loop has stopped taking records (closed, or died) */
+    boolean isStopped() {
+        return stopped;
+    }
+
     @Override
     public void run() {
         try {
@@ -175,15 +201,20 @@ final class Sender implements Runnable {
                 runOnce();
             }
         } catch (Throwable t) {
-            log.error("Shardwise sender thread failed; failing every pending record", t);
+            failure = t;
+            counters.senderFailure = t;
             running = false;
+            log.error("Shardwise sender thread died; failing every outstanding record, and every record added from now on,"
+                    + " with ProducerFailedException. Close this producer and build a new one.", t);
         } finally {
+            stopped = true;
             failEverything();
         }
     }
 
     /** One turn of the loop (package-private so tests can step it). */
     void runOnce() {
+        flushMarkSeen = flushMark.get();
         long now = time.nanoTime();
         runEvents();
         drainInbound();
@@ -200,7 +231,31 @@ final class Sender implements Runnable {
         if (nextSweepNanos - wakeAt < 0) {
             wakeAt = nextSweepNanos;
         }
+        dispatchCompletions();
         park(wakeAt - time.nanoTime());
+    }
+
+    /** Has a record completed on the callback executor, with the others decided this turn. */
+    private void completeLater(Runnable completion) {
+        completions.add(completion);
+    }
+
+    /** Hands this turn's completions to the callback executor as one task. */
+    private void dispatchCompletions() {
+        if (completions.isEmpty()) {
+            return;
+        }
+        List<Runnable> batch = completions;
+        completions = new ArrayList<>();
+        callbackExecutor.execute(() -> {
+            for (Runnable c : batch) {
+                try {
+                    c.run();
+                } catch (Throwable t) {
+                    log.error("Shardwise: completing a record failed", t);
+                }
+            }
+        });
     }
 
     /** Fails expired records wherever they wait, and measures the oldest outstanding record. */
@@ -235,7 +290,9 @@ final class Sender implements Runnable {
         }
         parked = true;
         try {
-            if (!running || !events.isEmpty() || !inbound.isEmpty()) {
+            // After announcing the park: whatever was posted, submitted or flushed before a waker saw
+            // parked == false is seen here (a flush mark too: a lost flush would wait for the linger).
+            if (!running || !events.isEmpty() || !inbound.isEmpty() || flushMark.get() != flushMarkSeen) {
                 return;
             }
             LockSupport.parkNanos(this, nanos);
@@ -249,6 +306,15 @@ final class Sender implements Runnable {
         while ((e = events.poll()) != null) {
             e.run();
         }
+    }
+
+    /** Sends the split requests waiting to go again first; @return whether slots are left for new requests. */
+    private boolean sendSplits(long now) {
+        PutRecordsBatch b;
+        while (inFlight.size() < config.maxInFlightRequests() && (b = splits.poll()) != null) {
+            send(b, now);
+        }
+        return inFlight.size() < config.maxInFlightRequests();
     }
 
     private void drainInbound() {
@@ -293,6 +359,9 @@ final class Sender implements Runnable {
         long maxBytes = config.collectionMaxSize();
         boolean ordered = config.preserveShardOrder();
         long mark = flushMark.get();
+        if (!sendSplits(now)) {
+            return next;
+        }
         for (StreamPipeline p : pipelines.values()) {
             if (p.predictionOff && p.predictionRecheckAtNanos - now <= 0) {
                 p.enablePrediction();
@@ -357,10 +426,25 @@ final class Sender implements Runnable {
             call = CompletableFuture.failedFuture(e);
         }
         batch.call = call;
-        call.whenCompleteAsync((response, error) -> {
-            ResponseHandler.Outcome outcome = responseHandler.handle(batch, response, error, time.nanoTime());
-            post(() -> onBatchDone(batch, outcome));
-        }, callbackExecutor);
+        call.whenComplete((response, error) -> callbackExecutor.execute(() -> handleResponse(batch, response, error)));
+    }
+
+    /**
+     * On the callback executor: completes the batch's records and hands what is left to the loop.
+     * Whatever happens while handling (user code runs here), the batch is handed back exactly once,
+     * so its in-flight slot and shard locks are always released and its records not left behind.
+     */
+    private void handleResponse(PutRecordsBatch batch, Destination.EntryResults response, Throwable error) {
+        ResponseHandler.Outcome outcome = null;
+        try {
+            outcome = responseHandler.handle(batch, response, error, time.nanoTime());
+        } catch (Throwable t) {
+            log.error("Shardwise: handling the answer to a request to {} failed; its records not yet completed are sent again",
+                    destination.describe(batch.pipeline.stream), t);
+        } finally {
+            ResponseHandler.Outcome done = outcome != null ? outcome : ResponseHandler.Outcome.recovered(batch, time.nanoTime());
+            post(() -> onBatchDone(batch, done));
+        }
     }
 
     private void onBatchDone(PutRecordsBatch batch, ResponseHandler.Outcome outcome) {
@@ -369,7 +453,10 @@ final class Sender implements Runnable {
             q.locked = false;
         }
         retries.addAll(outcome.retries());
-        feedLimiters(batch, outcome.results());
+        splits.addAll(outcome.splits());
+        if (!batch.resent) {
+            feedLimiters(batch, outcome.results());
+        }
         StreamPipeline p = batch.pipeline;
         if (!outcome.heldForRefresh().isEmpty()) {
             p.heldForRefresh.addAll(outcome.heldForRefresh());
@@ -466,27 +553,41 @@ final class Sender implements Runnable {
     }
 
     /**
-     * Settles records of aggregates that were stored on an unexpected shard, against the stream's
-     * current map: those the storing shard's range holds are complete (consumers keep them there),
-     * the others are sent again.
+     * Settles aggregates that were stored on an unexpected shard, against the stream's current map.
+     * An aggregate counts as delivered only if the storing shard's hash-key range holds every one of
+     * its records: the KCL drops an aggregate whole when any record is outside the range of the
+     * shard it reads. Otherwise every record of it is sent again (a consumer that filters record by
+     * record may then read some of them twice: counted in the stats).
      */
     private void settleHeld(StreamPipeline p, boolean mapIsFresh) {
         if (p.heldForRefresh.isEmpty()) {
             return;
         }
         long now = time.nanoTime();
-        List<PendingRecord> held = new ArrayList<>(p.heldForRefresh);
+        List<ResponseHandler.HeldAggregate> held = new ArrayList<>(p.heldForRefresh);
         p.heldForRefresh.clear();
-        ShardMap map = p.map();
-        for (PendingRecord r : held) {
-            if (r.isDone()) {
+        for (ResponseHandler.HeldAggregate a : held) {
+            List<PendingRecord> members = a.members();
+            if (mapIsFresh && p.rangeHoldsAll(a.shardId(), members)) {
+                completeLater(() -> {
+                    for (int i = 0; i < members.size(); i++) {
+                        members.get(i).succeed(a.shardId(), a.sequenceNumber(), i, true, a.attempt());
+                    }
+                });
                 continue;
             }
-            int idx = mapIsFresh && map != null ? map.indexOf(r.hashHigh, r.hashLow) : ShardMap.NOT_COVERED;
-            if (idx != ShardMap.NOT_COVERED && map.shardId(idx).equals(r.heldShardId)) {
-                r.succeedAsHeld();
-            } else if (responseHandler.resendHeld(r, p.stream, now)) {
-                p.requeueFirst(r);
+            for (int i = members.size() - 1; i >= 0; i--) {
+                PendingRecord r = members.get(i);
+                if (r.isDone()) {
+                    continue; // completed by the application meanwhile (its room is already released)
+                }
+                counters.resentFromMisroutedAggregates.increment();
+                io.shardwise.producer.RecordFailedException failed = responseHandler.resendHeld(r, a, p.stream, now);
+                if (failed == null) {
+                    p.requeueFirst(r);
+                } else {
+                    completeLater(() -> r.fail(failed));
+                }
             }
         }
     }
@@ -507,8 +608,15 @@ final class Sender implements Runnable {
     private void onShardsLoaded(StreamPipeline p, List<Shard> shards, Throwable error) {
         p.loading = false;
         long now = time.nanoTime();
+        ShardMap map = null;
         if (error == null) {
-            ShardMap map = ShardMap.of(shards);
+            try {
+                map = ShardMap.of(shards);
+            } catch (RuntimeException e) {
+                error = new IllegalStateException("ListShards answered shards that cannot be read as a shard map: " + e, e);
+            }
+        }
+        if (error == null) {
             p.nowNanos = now;
             p.installMap(map);
             p.loadFailures = 0;
@@ -554,22 +662,33 @@ final class Sender implements Runnable {
     }
 
     private void failed(PendingRecord r, io.shardwise.producer.RecordFailedException e) {
-        r.fail(e);
+        completeLater(() -> r.fail(e));
     }
 
-    /** On the way out: every record still held fails with ProducerClosedException. */
+    /**
+     * On the way out: every record still held fails, with ProducerClosedException after close or
+     * with ProducerFailedException naming the cause if the loop died. Guarded piece by piece: the
+     * state that killed the loop must not keep records from completing.
+     */
     private void failEverything() {
         List<PendingRecord> left = new ArrayList<>();
-        runEvents();
-        drainInbound();
+        Throwable cause = failure;
+        runGuarded(this::runEvents, "applying the last events");
+        runGuarded(this::drainInbound, "taking the last records");
         for (StreamPipeline p : pipelines.values()) {
-            p.drainAll(left::add);
+            runGuarded(() -> p.drainAll(left::add), "draining the queues of " + p.stream);
         }
         left.addAll(retries);
         retries.clear();
+        for (PutRecordsBatch b : splits) {
+            for (int i = 0; i < b.recordCount(); i++) {
+                left.add(b.record(i));
+            }
+        }
+        splits.clear();
         for (PendingRecord r : left) {
-            failed(r, new ProducerClosedException("Producer closed before the record for " + destination.describe(r.stream)
-                    + " was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
+            failed(r, cause != null ? senderDied(r, cause, "") : new ProducerClosedException("Producer closed before the record for "
+                    + destination.describe(r.stream) + " was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
         }
         for (PutRecordsBatch b : inFlight) {
             if (b.call != null) {
@@ -577,11 +696,29 @@ final class Sender implements Runnable {
             }
             for (int i = 0; i < b.recordCount(); i++) {
                 PendingRecord r = b.record(i);
-                failed(r, new ProducerClosedException("Producer closed while the request carrying the record for "
-                        + destination.describe(r.stream) + " was in flight; " + destination.serviceName()
-                        + " may still have written it", r.attempts(), null));
+                String inFlightNote = "; the request carrying it was in flight and " + destination.serviceName() + " may still have written it";
+                failed(r, cause != null ? senderDied(r, cause, inFlightNote)
+                        : new ProducerClosedException("Producer closed while the request carrying the record for "
+                                + destination.describe(r.stream) + " was in flight; " + destination.serviceName()
+                                + " may still have written it", r.attempts(), null));
             }
         }
         inFlight.clear();
+        dispatchCompletions();
+    }
+
+    /** Runs {@code task}, logging whatever it throws instead of passing it on. */
+    private static void runGuarded(Runnable task, String what) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("Shardwise sender: {} failed; going on", what, t);
+        }
+    }
+
+    private ProducerFailedException senderDied(PendingRecord r, Throwable cause, String note) {
+        return new ProducerFailedException("The producer's sender thread died of " + cause + " before the record for "
+                + destination.describe(r.stream) + " was delivered (" + r.attemptCount() + " attempt(s) made)" + note
+                + ". Close this producer and build a new one.", r.attempts(), cause);
     }
 }

@@ -26,8 +26,8 @@ final class StreamPipeline {
     private final Map<String, ShardQueue> queuesByShardId = new HashMap<>();
     private final ShardQueue uncovered = new ShardQueue(null);
     private final ArrayDeque<PendingRecord> awaitingMap = new ArrayDeque<>();
-    /** Records of aggregates stored on an unexpected shard, settled when the next map arrives. */
-    final List<PendingRecord> heldForRefresh = new ArrayList<>();
+    /** Aggregates stored on an unexpected shard, settled when the next map arrives. */
+    final List<ResponseHandler.HeldAggregate> heldForRefresh = new ArrayList<>();
     private int cursor;
 
     // Prediction health: records that keep landing elsewhere right after a fresh map.
@@ -116,6 +116,24 @@ final class StreamPipeline {
 
     ShardMap map() {
         return map;
+    }
+
+    /**
+     * @return whether the shard {@code shardId} is open in the current map and its hash-key range
+     *     holds every one of {@code records} (then a consumer that checks ranges reads an aggregate
+     *     of them stored there)
+     */
+    boolean rangeHoldsAll(String shardId, List<PendingRecord> records) {
+        if (map == null || shardId == null) {
+            return false;
+        }
+        for (PendingRecord r : records) {
+            int i = map.indexOf(r.hashHigh, r.hashLow);
+            if (i == ShardMap.NOT_COVERED || !map.shardId(i).equals(shardId)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the number of shard queues (open shards of the current map) */
@@ -226,7 +244,9 @@ final class StreamPipeline {
     /** As {@link #drainQueues}, and the records held for a map refresh too (for close). */
     void drainAll(Consumer<PendingRecord> sink) {
         drainQueues(sink);
-        heldForRefresh.forEach(sink);
+        for (ResponseHandler.HeldAggregate a : heldForRefresh) {
+            a.members().forEach(sink);
+        }
         heldForRefresh.clear();
     }
 

@@ -305,11 +305,117 @@ class ResponseHandlerTest {
     }
 
     @Test
-    void invalidArgumentRequestIsRejected() {
+    void invalidArgumentRequestOfOneRecordIsRejectedWithTheServicesMessage() {
         List<PendingRecord> rs = recs(1);
         AwsServiceException e = serviceError(InvalidArgumentException.builder(), "InvalidArgumentException", "bad");
-        handler(0).handle(batch(rs), null, e, NOW);
-        assertThat(failure(rs.get(0))).isInstanceOf(RecordRejectedException.class);
+        ResponseHandler.Outcome out = handler(0).handle(batch(rs), null, e, NOW);
+        assertThat(out.splits()).isEmpty();
+        assertThat(failure(rs.get(0))).isInstanceOf(RecordRejectedException.class).hasMessageContaining("bad");
+    }
+
+    @Test
+    void requestRejectedAsAWholeForItsContentIsSplitInHalvesNotFailed() {
+        List<PendingRecord> rs = recs(5);
+        AwsServiceException e = serviceError(InvalidArgumentException.builder(), "ValidationException", "1 validation error");
+        ResponseHandler.Outcome out = handler(0).handle(batch(rs), null, e, NOW);
+        assertThat(out.retries()).isEmpty();
+        assertThat(out.splits()).hasSize(2);
+        assertThat(out.splits().get(0).entryCount()).isEqualTo(2);
+        assertThat(out.splits().get(1).entryCount()).isEqualTo(3);
+        List<PendingRecord> carried = new ArrayList<>();
+        for (PutRecordsBatch half : out.splits()) {
+            assertThat(half.resent).isTrue();
+            assertThat(half.lockedQueues).isEmpty();
+            for (int i = 0; i < half.recordCount(); i++) {
+                carried.add(half.record(i));
+                assertThat(half.entryData(i)).isSameAs(half.record(i).data);
+            }
+        }
+        assertThat(carried).containsExactlyElementsOf(rs);
+        for (PendingRecord r : rs) {
+            assertThat(r.isDone()).isFalse();
+            assertFailedAttempt(r.attempts().get(0), sentAt, "ValidationException");
+            assertThat(r.attempts().get(0).errorMessage().orElseThrow()).contains("smaller requests");
+        }
+        assertThat(outstanding.failed()).isZero();
+    }
+
+    @Test
+    void rejectedSingleAggregateIsSplitIntoItsRecords() {
+        List<PendingRecord> rs = recs(3);
+        PutRecordsBatch b = new PutRecordsBatch(pipeline, 500, 5L * 1024 * 1024);
+        b.addAggregate(rs, new byte[] {1, 2, 3}, "a", "7", 1);
+        b.sentAt = sentAt;
+        b.sentNanos = SENT_NANOS;
+        AwsServiceException e = serviceError(InvalidArgumentException.builder(), "InvalidArgumentException", "bad");
+        ResponseHandler.Outcome out = handler(0).handle(b, null, e, NOW);
+        assertThat(out.splits()).hasSize(1);
+        PutRecordsBatch plain = out.splits().get(0);
+        assertThat(plain.entryCount()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(plain.isAggregated(i)).isFalse();
+            assertThat(plain.entryPartitionKey(i)).isEqualTo(rs.get(i).partitionKey);
+        }
+    }
+
+    @Test
+    void successWithoutShardOrSequenceNumberIsARetryableFailureOfThatEntry() {
+        List<PendingRecord> rs = recs(3);
+        ResponseHandler.Outcome out = handler(0).handle(batch(rs), response(ok("shardId-0", "1"),
+                PutRecordsResultEntry.builder().sequenceNumber("2").build(),
+                PutRecordsResultEntry.builder().shardId("shardId-2").build()), null, NOW);
+        assertThat(rs.get(0).future).isCompleted();
+        assertThat(out.retries()).containsExactly(rs.get(1), rs.get(2));
+        assertThat(out.results()).containsExactly(ResponseHandler.OK, ResponseHandler.FAILED, ResponseHandler.FAILED);
+        assertThat(rs.get(1).attempts().get(0).errorCode()).contains("MalformedResponse");
+        assertThat(rs.get(1).attempts().get(0).errorMessage().orElseThrow()).contains("shard id");
+        assertThat(rs.get(2).attempts().get(0).errorMessage().orElseThrow()).contains("without its id");
+    }
+
+    @Test
+    void aggregateOnAnotherShardIsHeldWholeWithAllItsRecords() {
+        List<PendingRecord> rs = recs(3);
+        rs.forEach(r -> r.predictedShardId = "shardId-1");
+        PutRecordsBatch b = new PutRecordsBatch(pipeline, 500, 5L * 1024 * 1024);
+        b.addAggregate(rs, new byte[] {1, 2, 3}, "a", "7", 1);
+        b.sentAt = sentAt;
+        b.sentNanos = SENT_NANOS;
+        ResponseHandler.Outcome out = handler(0).handle(b, response(ok("shardId-9", "495")), null, NOW);
+        assertThat(out.heldForRefresh()).hasSize(1);
+        ResponseHandler.HeldAggregate held = out.heldForRefresh().get(0);
+        assertThat(held.shardId()).isEqualTo("shardId-9");
+        assertThat(held.sequenceNumber()).isEqualTo("495");
+        assertThat(held.members()).containsExactlyElementsOf(rs);
+        assertThat(rs).noneMatch(PendingRecord::isDone);
+    }
+
+    @Test
+    void observerThrowingEverywhereLeavesNoFutureIncomplete() {
+        Outstanding ledger = new Outstanding();
+        ObserverRegistry observers = ledger.observers;
+        observers.add(new io.shardwise.producer.ProducerObserver() {
+            @Override
+            public void requestCompleted(RequestOutcome outcome) {
+                throw new IllegalStateException("observer bug");
+            }
+
+            @Override
+            public void recordCompleted(String stream, String shardId, int attempts, long bufferedNanos, long totalNanos,
+                                        RecordFailedException failure) {
+                throw new StackOverflowError("observer bug");
+            }
+        });
+        List<PendingRecord> rs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            rs.add(new PendingRecord(STREAM, "k" + i, null, new byte[] {1}, 3, i, i, SENT_NANOS - 1, NOW + 1_000_000_000L, ledger));
+        }
+        ResponseHandler h = new ResponseHandler(0, Duration.ofSeconds(30), retryPolicy, counters, observers,
+                new KinesisDestination(null, false, Duration.ofSeconds(1)));
+        h.handle(batch(rs), response(ok("shardId-0", "1"), err("AccessDeniedException", "no"), ok("shardId-0", "3")), null, NOW);
+        assertThat(rs.get(0).future).isCompleted();
+        assertThat(rs.get(1).future).isCompletedExceptionally();
+        assertThat(rs.get(2).future).isCompleted();
+        assertThat(ledger.records()).isZero();
     }
 
     private void assertRetriedOnRequestError(Throwable error, String expectedCode) {

@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Actuator health indicators for the producers (when Actuator is on the classpath):
  * {@code shardwiseProducer} for the {@link KinesisProducer} bean, {@code shardwiseFirehoseProducer}
- * for the {@link FirehoseProducer} bean. Each is DOWN when its producer is closed or its oldest
+ * for the {@link FirehoseProducer} bean. Each is DOWN when its producer is closed, its sender thread
+ * died ({@code ProducerStats.senderFailure()}, given as the reason), or its oldest
  * outstanding record is older than {@code health-max-oldest-record-age} (default 1 minute, under
  * {@code shardwise.producer} and {@code shardwise.firehose}), with the outstanding and completed
  * counts as details. The producers may be the application's own beans.
@@ -72,7 +73,9 @@ public class ShardwiseProducerHealthAutoConfiguration {
     static HealthIndicator health(Supplier<ProducerStats> stats, BooleanSupplier closed, Duration threshold) {
         return () -> {
             ProducerStats s = stats.get();
-            Health.Builder health = closed.getAsBoolean() ? Health.down().withDetail("reason", "closed")
+            Health.Builder health = s.senderFailure().isPresent()
+                    ? Health.down().withDetail("reason", "sender thread died: " + s.senderFailure().get())
+                    : closed.getAsBoolean() ? Health.down().withDetail("reason", "closed")
                     : s.oldestRecordAge().compareTo(threshold) > 0
                             ? Health.down().withDetail("reason", "oldest outstanding record is older than " + threshold)
                             : Health.up();

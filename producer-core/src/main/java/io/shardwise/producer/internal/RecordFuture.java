@@ -1,0 +1,104 @@
+package io.shardwise.producer.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The future a user record's caller holds. The producer completes it through {@link #settle} and
+ * {@link #settleExceptionally}; every way the application can complete it itself ({@code complete},
+ * {@code completeExceptionally}, {@code cancel}, {@code orTimeout}, {@code completeOnTimeout},
+ * {@code completeAsync}, {@code obtrude*}) is routed through the overridden methods, which tell the
+ * record at once so that it gives back its room in the producer's bounds and leaves its flush epoch
+ * (see {@link PendingRecord#claimForApplication()}). Dependent stages are plain
+ * {@link CompletableFuture}s.
+ *
+ * <p>Thread-safe, as {@link CompletableFuture} is.
+ */
+final class RecordFuture extends CompletableFuture<Object> {
+    private final PendingRecord record;
+
+    RecordFuture(PendingRecord record) {
+        this.record = record;
+    }
+
+    /** The producer's completion with the record's result; {@code false} if the application got there first. */
+    boolean settle(Object value) {
+        return super.complete(value);
+    }
+
+    /** The producer's completion with the record's failure; {@code false} if the application got there first. */
+    boolean settleExceptionally(Throwable failure) {
+        return super.completeExceptionally(failure);
+    }
+
+    @Override
+    public boolean complete(Object value) {
+        return byApplication(() -> super.complete(value));
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        return byApplication(() -> super.completeExceptionally(ex)); // orTimeout's timer lands here too
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return byApplication(() -> super.cancel(mayInterruptIfRunning));
+    }
+
+    @Override
+    public void obtrudeValue(Object value) {
+        byApplication(() -> {
+            super.obtrudeValue(value);
+            return true;
+        });
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+        byApplication(() -> {
+            super.obtrudeException(ex);
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Object> completeAsync(Supplier<?> supplier, Executor executor) {
+        // The JDK's version completes through a private path; this one goes through complete().
+        executor.execute(() -> {
+            try {
+                complete(supplier.get());
+            } catch (Throwable t) {
+                completeExceptionally(t);
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<Object> completeAsync(Supplier<?> supplier) {
+        return completeAsync(supplier, defaultExecutor());
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+    }
+
+    /**
+     * Runs the application's completion of the future: the record's room is counted free before
+     * the future completes, its flush epoch left after (a flush implies the future is done).
+     */
+    private boolean byApplication(BooleanSupplier completion) {
+        boolean claimed = record.claimForApplication();
+        try {
+            return completion.getAsBoolean();
+        } finally {
+            if (claimed) {
+                record.leaveAfterApplication();
+            }
+        }
+    }
+}
