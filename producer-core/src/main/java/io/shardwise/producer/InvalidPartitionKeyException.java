@@ -1,6 +1,6 @@
 package io.shardwise.producer;
 
-/** The partition key was null, empty, or longer than 256 characters (the Kinesis limit). */
+/** The partition key was null, empty, longer than 256 characters (the Kinesis limit), or not valid Unicode (an unpaired surrogate: Kinesis keys are UTF-8 strings). */
 public final class InvalidPartitionKeyException extends InvalidUserRecordException {
     private static final long serialVersionUID = 1L;
 

@@ -10,16 +10,29 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * Decides what a failed PutRecords, PutRecordBatch (or ListShards) call means for its records: retry, or fail at
- * once because retrying cannot help. See {@code DESIGN.md} section 4.
+ * once because retrying cannot help (the README's "Errors" section lists what each error does).
+ *
+ * <p>The rule: an error is fatal only if no retry within the record's TTL can fix it: the stream does not exist,
+ * the request is invalid ({@code ValidationException}, {@code InvalidArgumentException}), access is denied, the
+ * credentials are unknown or incomplete, the stream's KMS key cannot be used, or the client has no credentials or
+ * region configured. Everything else is retried, including errors a later attempt does fix: an expired session
+ * token (the credentials provider refreshes it), a signature rejected for clock skew (the SDK corrects its clock
+ * offset from the service's answer), and any throwable this class does not know.
  */
 final class ErrorClassifier {
     /** What to do with the records of a failed call. */
     enum Kind {
-        /** Throttling, internal errors, 5xx, timeouts, connection errors: back off and retry. */
+        /**
+         * Throttling, internal errors, 5xx, timeouts, connection errors, expired tokens, clock skew, unknown
+         * throwables: back off and retry.
+         */
         RETRYABLE,
         /** The stream does not exist: fail with {@code StreamNotFoundException}. */
         STREAM_NOT_FOUND,
-        /** Retrying cannot help (bad argument, access, KMS key, credentials): fail with {@code RecordRejectedException}. */
+        /**
+         * Retrying cannot help (bad argument, access denied, KMS key, unknown or missing credentials, no region):
+         * fail with {@code RecordRejectedException}.
+         */
         REJECTED,
         /** The call was cancelled because the producer is closing: fail with {@code ProducerClosedException}. */
         CLOSED
@@ -29,11 +42,20 @@ final class ErrorClassifier {
     record Classified(Kind kind, String code, String message) {
     }
 
+    /** Codes no retry can fix (besides {@code AccessDenied*} and KMS key codes, matched by prefix). */
     private static final Set<String> REJECTED_CODES = Set.of(
-            "InvalidArgumentException", "ValidationException", "AccessDeniedException", "AccessDenied",
-            "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
-            "MissingAuthenticationTokenException", "MissingAuthenticationToken", "ExpiredTokenException",
-            "InvalidClientTokenId", "InvalidSourceException");
+            "InvalidArgumentException", "ValidationException",
+            "UnrecognizedClientException", "IncompleteSignatureException", "IncompleteSignature",
+            "MissingAuthenticationTokenException", "MissingAuthenticationToken",
+            "InvalidClientTokenId", "InvalidClientTokenIdException", "InvalidSourceException");
+
+    /**
+     * Credential and signing codes a retry fixes: an expired session token (the credentials provider
+     * refreshes it) or a request signed with a skewed clock (the SDK corrects its clock offset).
+     */
+    private static final Set<String> RETRYABLE_AUTH_CODES = Set.of(
+            "ExpiredTokenException", "ExpiredToken", "InvalidSignatureException", "SignatureDoesNotMatch",
+            "RequestExpired", "RequestTimeTooSkewed", "RequestInTheFuture");
 
     private ErrorClassifier() {
     }
@@ -68,7 +90,8 @@ final class ErrorClassifier {
             }
             return new Classified(Kind.RETRYABLE, "ClientError", msg);
         }
-        return new Classified(Kind.REJECTED, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
+        // Unknown: retrying within the record's TTL is bounded, failing at once would lose records a retry may deliver.
+        return new Classified(Kind.RETRYABLE, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
     }
 
     /**
@@ -95,8 +118,14 @@ final class ErrorClassifier {
                     + " -- the delivery stream is encrypted with a KMS key Firehose cannot use (disabled, deleted, or"
                     + " access denied): enable the key or fix its key policy, or change the stream's encryption");
         }
-        if (REJECTED_CODES.contains(code)) {
+        if (REJECTED_CODES.contains(code) || code.startsWith("AccessDenied")) {
             return new Classified(Kind.REJECTED, code, message);
+        }
+        if (RETRYABLE_AUTH_CODES.contains(code)) {
+            return new Classified(Kind.RETRYABLE, code, message
+                    + " -- retried: expired session credentials are refreshed by the credentials provider, and the SDK"
+                    + " corrects its clock offset after a clock-skew error; if this persists, check the credentials"
+                    + " provider and the host's clock (NTP)");
         }
         return new Classified(Kind.RETRYABLE, code, message);
     }

@@ -15,10 +15,12 @@ final class HashKeys {
 
     /**
      * @param decimal a decimal string
-     * @return its value, or {@code null} if it is not a plain decimal integer in 0 .. 2^128-1
+     * @return its value, or {@code null} if it is not a plain decimal integer in 0 .. 2^128-1 in the form Kinesis
+     *     accepts ({@code 0|[1-9][0-9]{0,38}}: ASCII digits, no sign, no leading zeros)
      */
     static BigInteger parseOrNull(String decimal) {
-        if (decimal == null || decimal.isEmpty() || decimal.length() > 39) {
+        if (decimal == null || decimal.isEmpty() || decimal.length() > 39
+                || (decimal.length() > 1 && decimal.charAt(0) == '0')) {
             return null;
         }
         for (int i = 0; i < decimal.length(); i++) {

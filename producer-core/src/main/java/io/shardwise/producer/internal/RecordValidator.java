@@ -10,6 +10,11 @@ import io.shardwise.producer.firehose.RecordContainsDelimiterException;
 final class RecordValidator {
     /** The Kinesis limit on partition key length, in characters. */
     static final int MAX_PARTITION_KEY_LENGTH = 256;
+    /**
+     * The Kinesis pattern for ExplicitHashKey ({@code 0|([1-9]\d{0,38})} in the PutRecordsRequestEntry API
+     * reference), written with ASCII digits.
+     */
+    static final String EXPLICIT_HASH_KEY_PATTERN = "0|[1-9][0-9]{0,38}";
 
     private RecordValidator() {
     }
@@ -32,6 +37,32 @@ final class RecordValidator {
             throw new InvalidPartitionKeyException("partitionKey.maxLength=256",
                     "partitionKey has " + key.length() + " characters; Kinesis allows at most " + MAX_PARTITION_KEY_LENGTH);
         }
+        int n = key.length();
+        for (int i = 0; i < n; i++) {
+            // Fast path: only chars in the surrogate range (U+D800..U+DFFF) need a second look.
+            char c = key.charAt(i);
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(key.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw unpairedSurrogate(key, i);
+                }
+            }
+        }
+    }
+
+    /**
+     * An unpaired surrogate has no UTF-8 form: unaggregated the SDK cannot send the key, and inside an aggregate
+     * it would be written as '?', so the key consumers read would not be the one given.
+     */
+    private static InvalidPartitionKeyException unpairedSurrogate(String key, int at) {
+        char c = key.charAt(at);
+        String what = Character.isHighSurrogate(c)
+                ? (at + 1 < key.length() ? "a high surrogate not followed by a low surrogate" : "a high surrogate at the end of the key")
+                : "a low surrogate not preceded by a high surrogate";
+        return new InvalidPartitionKeyException("partitionKey.encoding=UTF-8", String.format(
+                "partitionKey has an unpaired surrogate (U+%04X, %s) at index %d; a partition key must be valid Unicode"
+                        + " (Kinesis keys are UTF-8 strings, and an unpaired surrogate has no UTF-8 form)", (int) c, what, at));
     }
 
     static void checkData(byte[] data) {
@@ -40,15 +71,54 @@ final class RecordValidator {
         }
     }
 
-    /** @return the parsed hash key */
+    /**
+     * Parses an explicit hash key as Kinesis does: it must match {@link #EXPLICIT_HASH_KEY_PATTERN} (decimal
+     * digits only: no sign, spaces or leading zeros; at most 39 digits) and be at most 2^128-1. Anything else
+     * would make the service reject the whole PutRecords request, failing every valid record in it.
+     *
+     * @return the parsed hash key
+     * @throws InvalidExplicitHashKeyException naming the rule broken: limit {@code explicitHashKey.pattern=...}
+     *     for the format, {@code explicitHashKey.range=0..2^128-1} for a well-formed value over 2^128-1
+     */
     static java.math.BigInteger parseExplicitHashKey(String explicitHashKey) {
         java.math.BigInteger v = HashKeys.parseOrNull(explicitHashKey);
-        if (v == null) {
-            throw new InvalidExplicitHashKeyException("explicitHashKey.range=0..2^128-1",
-                    "explicitHashKey must be a decimal integer between 0 and 2^128-1 (" + HashKeys.MAX + "), was '"
-                            + (explicitHashKey.length() > 50 ? explicitHashKey.substring(0, 50) + "..." : explicitHashKey) + "'");
+        if (v != null) {
+            return v;
         }
-        return v;
+        String rule = "explicitHashKey must be a decimal integer between 0 and 2^128-1 (" + HashKeys.MAX
+                + ") matching the Kinesis pattern " + EXPLICIT_HASH_KEY_PATTERN
+                + " (decimal digits only: no sign, spaces or leading zeros; at most 39 digits)";
+        String shown = explicitHashKey == null ? "null"
+                : "'" + (explicitHashKey.length() > 50 ? explicitHashKey.substring(0, 50) + "..." : explicitHashKey) + "'";
+        String broken = explicitHashKeyFormatError(explicitHashKey);
+        if (broken == null) {
+            throw new InvalidExplicitHashKeyException("explicitHashKey.range=0..2^128-1",
+                    rule + "; " + shown + " is larger than 2^128-1");
+        }
+        throw new InvalidExplicitHashKeyException("explicitHashKey.pattern=" + EXPLICIT_HASH_KEY_PATTERN,
+                rule + "; " + shown + " " + broken);
+    }
+
+    /** @return what breaks the pattern, or {@code null} if the key matches it */
+    private static String explicitHashKeyFormatError(String s) {
+        if (s == null || s.isEmpty()) {
+            return "is empty";
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                String what = Character.isWhitespace(c) || Character.isSpaceChar(c) ? "whitespace"
+                        : i == 0 && (c == '+' || c == '-') ? "a sign" : "a character other than 0-9";
+                return "has " + what + " at index " + i;
+            }
+        }
+        if (s.length() > 1 && s.charAt(0) == '0') {
+            return "has a leading zero";
+        }
+        if (s.length() > 39) {
+            return "has " + s.length() + " digits";
+        }
+        return null;
     }
 
     static void checkSize(int dataLength, int keyUtf8Length, int maxRecordSize) {
