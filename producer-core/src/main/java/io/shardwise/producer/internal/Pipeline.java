@@ -263,7 +263,10 @@ public final class Pipeline {
 
     /** @return a future completed when every record added before the call has completed */
     public CompletableFuture<Void> flush() {
-        // Called from a record's callback: that record (its result is set) must not hold the flush up.
+        // Called from a record's callback: first complete the records this thread was about to
+        // complete after it, then let the records whose callbacks are running here (their results
+        // are set) leave their epochs, so the flush does not wait for its own thread.
+        CompletionRun.finishOnThisThread();
         PendingRecord.leaveEpochsSettlingOnThisThread();
         CompletableFuture<Void> done = outstanding.flush();
         sender.requestFlush();

@@ -110,7 +110,9 @@ final class ResponseHandler {
             // Before the records complete, so that whoever waits on them (flush) sees the request counted.
             notifyRequest(o, batch, response, error, nowNanos);
         }
-        Outcome outcome = settle(batch, response, error, nowNanos);
+        CompletionRun completions = new CompletionRun();
+        Outcome outcome = settle(batch, response, error, nowNanos, completions);
+        completions.run();
         if (!outcome.retries().isEmpty() && log.isDebugEnabled()) {
             log.debug("Request to {}: {} of {} user records will be retried ({})", destination.describe(batch.pipeline.stream),
                     outcome.retries().size(), batch.recordCount(),
@@ -147,7 +149,9 @@ final class ResponseHandler {
                 batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
     }
 
-    private Outcome settle(PutRecordsBatch batch, Destination.EntryResults response, Throwable error, long nowNanos) {
+    /** Decides every record's outcome; the completions it decides are added to {@code done}, to run afterwards. */
+    private Outcome settle(PutRecordsBatch batch, Destination.EntryResults response, Throwable error, long nowNanos,
+                           CompletionRun done) {
         Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
         List<PendingRecord> retries = new ArrayList<>(0);
         if (error == null && (response == null || response.size() != batch.entryCount())) {
@@ -155,7 +159,7 @@ final class ResponseHandler {
             error = new IllegalStateException(destination.serviceName() + " answered " + got + " entries for "
                     + batch.entryCount() + " sent");
             ErrorClassifier.Classified c = new ErrorClassifier.Classified(ErrorClassifier.Kind.RETRYABLE, "MalformedResponse", error.getMessage());
-            failAll(batch, c, error, took, nowNanos, retries);
+            failAll(batch, c, error, took, nowNanos, retries, done);
             return new Outcome(retries, 0, filled(batch.entryCount(), FAILED));
         }
         if (error != null) {
@@ -173,7 +177,7 @@ final class ResponseHandler {
                     return new Outcome(List.of(), 0, filled(batch.entryCount(), FAILED), List.of(), 0, halves);
                 }
             }
-            failAll(batch, c, ErrorClassifier.unwrap(error), took, nowNanos, retries);
+            failAll(batch, c, ErrorClassifier.unwrap(error), took, nowNanos, retries, done);
             boolean throttled = ErrorClassifier.isThrottling(c.code());
             if (throttled) {
                 counters.throttled.add(batch.entryCount());
@@ -223,9 +227,7 @@ final class ResponseHandler {
                     held.add(new HeldAggregate(shardId, response.id(i), ok, members));
                     continue;
                 }
-                for (int j = from; j < to; j++) {
-                    batch.record(j).succeed(shardId, response.id(i), aggregated ? j - from : 0, aggregated, ok);
-                }
+                done.addStored(batch, from, to, shardId, response.id(i), aggregated, ok);
             } else {
                 if (ErrorClassifier.isThrottling(errorCode)) {
                     results[i] = THROTTLED;
@@ -242,7 +244,7 @@ final class ResponseHandler {
                 for (int j = from; j < to; j++) {
                     PendingRecord r = batch.record(j);
                     r.addAttempt(failed);
-                    settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries);
+                    settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries, done);
                 }
             }
         }
@@ -286,23 +288,23 @@ final class ResponseHandler {
     }
 
     private void failAll(PutRecordsBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
-                         long nowNanos, List<PendingRecord> retries) {
+                         long nowNanos, List<PendingRecord> retries, CompletionRun done) {
         Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message());
         for (int i = 0; i < batch.recordCount(); i++) {
             PendingRecord r = batch.record(i);
             r.addAttempt(attempt);
-            settleFailed(r, c, cause, batch.pipeline.stream, nowNanos, retries);
+            settleFailed(r, c, cause, batch.pipeline.stream, nowNanos, retries, done);
         }
     }
 
     /** Fails the record, or schedules its retry. */
     private void settleFailed(PendingRecord r, ErrorClassifier.Classified c, Throwable cause, String stream,
-                              long nowNanos, List<PendingRecord> retries) {
+                              long nowNanos, List<PendingRecord> retries, CompletionRun done) {
         if (r.isDone()) {
             return; // failed by close() while its request was in flight
         }
         if (c.kind() == ErrorClassifier.Kind.CLOSED) {
-            r.fail(new ProducerClosedException("Producer closed while the request carrying the record for "
+            fail(done, r, new ProducerClosedException("Producer closed while the request carrying the record for "
                     + destination.describe(stream) + " was in flight; " + destination.serviceName()
                     + " may still have written it", r.attempts(), cause));
             return;
@@ -313,28 +315,32 @@ final class ResponseHandler {
         }
         switch (c.kind()) {
             case STREAM_NOT_FOUND:
-                r.fail(new StreamNotFoundException(capitalized(destination.describe(stream)) + " was not found (" + c.code()
+                fail(done, r, new StreamNotFoundException(capitalized(destination.describe(stream)) + " was not found (" + c.code()
                         + ": " + c.message() + "). Create the " + destination.streamNoun()
                         + " or fix its name; the producer does not retry this.", r.attempts(), cause));
                 break;
             case REJECTED:
-                r.fail(new RecordRejectedException(destination.serviceName() + " rejected the record for "
+                fail(done, r, new RecordRejectedException(destination.serviceName() + " rejected the record for "
                         + destination.describe(stream) + " with "
                         + c.code() + ": " + c.message() + ". Retrying cannot fix this.", c.code(), r.attempts(), cause));
                 break;
             default:
                 if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-                    r.fail(new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all "
+                    fail(done, r, new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all "
                             + r.attemptCount() + " attempts allowed by maxAttempts; last error " + c.code() + ": " + c.message(),
                             r.attempts(), cause));
                 } else if (nowNanos - r.deadlineNanos >= 0) {
-                    r.fail(expired(r, stream));
+                    fail(done, r, expired(r, stream));
                 } else {
                     r.retryAtNanos = Math.min(nowNanos + retryPolicy.delayNanos(r.attemptCount()), r.deadlineNanos);
                     retries.add(r);
                     counters.retried.increment();
                 }
         }
+    }
+
+    private static void fail(CompletionRun done, PendingRecord r, RecordFailedException e) {
+        done.add(() -> r.fail(e));
     }
 
     RecordExpiredException expired(PendingRecord r, String stream) {

@@ -81,7 +81,7 @@ final class Sender implements Runnable {
     /** Requests rejected as a whole for their content, split and waiting to be sent again. */
     private final ArrayDeque<PutRecordsBatch> splits = new ArrayDeque<>();
     /** Record completions decided this turn, run on the callback executor at its end (never here). */
-    private List<Runnable> completions = new ArrayList<>();
+    private CompletionRun completions = new CompletionRun();
     private long nextSweepNanos;
     /** The flush mark seen at the start of the current turn: a newer one must not wait for the park. */
     private long flushMarkSeen;
@@ -245,17 +245,9 @@ final class Sender implements Runnable {
         if (completions.isEmpty()) {
             return;
         }
-        List<Runnable> batch = completions;
-        completions = new ArrayList<>();
-        callbackExecutor.execute(() -> {
-            for (Runnable c : batch) {
-                try {
-                    c.run();
-                } catch (Throwable t) {
-                    log.error("Shardwise: completing a record failed", t);
-                }
-            }
-        });
+        CompletionRun run = completions;
+        completions = new CompletionRun();
+        callbackExecutor.execute(run::run);
     }
 
     /** Fails expired records wherever they wait, and measures the oldest outstanding record. */
@@ -569,11 +561,10 @@ final class Sender implements Runnable {
         for (ResponseHandler.HeldAggregate a : held) {
             List<PendingRecord> members = a.members();
             if (mapIsFresh && p.rangeHoldsAll(a.shardId(), members)) {
-                completeLater(() -> {
-                    for (int i = 0; i < members.size(); i++) {
-                        members.get(i).succeed(a.shardId(), a.sequenceNumber(), i, true, a.attempt());
-                    }
-                });
+                for (int i = 0; i < members.size(); i++) {
+                    int sub = i;
+                    completeLater(() -> members.get(sub).succeed(a.shardId(), a.sequenceNumber(), sub, true, a.attempt()));
+                }
                 continue;
             }
             for (int i = members.size() - 1; i >= 0; i--) {
