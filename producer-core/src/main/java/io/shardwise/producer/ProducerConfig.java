@@ -220,9 +220,12 @@ public final class ProducerConfig {
     /**
      * Whether every predicted shard gets its own adaptive rate limiter (default {@code true}): writes
      * to a shard are paced to {@code 1,000 records/s} and {@code 1 MiB/s} times
-     * {@link #shardRateLimitFactor()}; a throttled entry halves that shard's rate, throttle-free
-     * sending raises it back by a quarter of the ceiling per second (AIMD). Producers sharing a
-     * stream converge to their share instead of storming it; a hot shard slows only itself.
+     * {@link #shardRateLimitFactor()}, with a sliding one-second window that never holds more than 99 %
+     * of that ceiling. A throttled entry cuts that shard's rate by 10 % after a quiet spell of 3 s and
+     * by 30 % while throttling goes on (once per congestion event; never below 5 % of the ceiling);
+     * every second without throttling adds a tenth of the ceiling back (AIMD). Producers sharing a
+     * stream converge to their share instead of storming it; a hot shard slows only itself. The
+     * README's "Per-shard rate limiting" section has the details.
      *
      * @return whether per-shard rate limiting is on
      */
