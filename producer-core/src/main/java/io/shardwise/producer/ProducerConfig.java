@@ -15,12 +15,13 @@ import java.util.OptionalInt;
  *   <tr><th>option</th><th>default</th><th>range</th></tr>
  *   <tr><td>{@link #recordMaxBufferedTime()}</td><td>100 ms</td><td>0 .. 1 min</td></tr>
  *   <tr><td>{@link #collectionMaxCount()}</td><td>500</td><td>1 .. 500</td></tr>
- *   <tr><td>{@link #collectionMaxSize()}</td><td>5 MiB</td><td>1 KiB .. 10 MiB</td></tr>
- *   <tr><td>{@link #maxRecordSize()}</td><td>1 MiB</td><td>1 .. 10 MiB</td></tr>
+ *   <tr><td>{@link #collectionMaxSize()}</td><td>10 MiB</td><td>1 KiB .. 10 MiB</td></tr>
+ *   <tr><td>{@link #maxRecordSize()}</td><td>10 MiB (each stream's own maximum applies)</td><td>1 .. 10 MiB</td></tr>
  *   <tr><td>{@link #maxInFlightRequests()}</td><td>32</td><td>1 .. 10,000</td></tr>
  *   <tr><td>{@link #requestTimeout()}</td><td>6 s</td><td>100 ms .. 10 min</td></tr>
  *   <tr><td>{@link #recordTtl()}</td><td>30 s</td><td>100 ms .. 1 day</td></tr>
  *   <tr><td>{@link #maxAttempts()}</td><td>unlimited (TTL bounds it)</td><td>1 .. 1,000</td></tr>
+ *   <tr><td>{@link #failIfThrottled()}</td><td>false</td><td></td></tr>
  *   <tr><td>{@link #retryBackoffBase()}</td><td>100 ms</td><td>1 ms .. 1 min</td></tr>
  *   <tr><td>{@link #retryBackoffMax()}</td><td>5 s</td><td>&gt;= base, &lt;= 10 min</td></tr>
  *   <tr><td>{@link #shardMapMinRefreshInterval()}</td><td>1 s</td><td>10 ms .. 10 min</td></tr>
@@ -44,8 +45,12 @@ public final class ProducerConfig {
     public static final int MAX_RECORD_SIZE_LIMIT = 10 * 1024 * 1024;
     /** 500: the Kinesis limit of entries in one PutRecords request. */
     public static final int MAX_RECORDS_PER_REQUEST = 500;
-    /** 5 MiB: the Kinesis limit for one PutRecords request, partition keys included. */
-    public static final long DEFAULT_MAX_REQUEST_SIZE = 5L * 1024 * 1024;
+    /**
+     * 10 MiB: the Kinesis limit for one PutRecords request, partition keys included (the PutRecords
+     * reference, as in the SDK's KinesisAsyncClient javadoc since the 10 MiB record change; it was 5 MiB).
+     * A request the service still rejects for its size is split, never failed whole.
+     */
+    public static final long DEFAULT_MAX_REQUEST_SIZE = 10L * 1024 * 1024;
 
     private static final ProducerConfig DEFAULTS = new Builder().build();
 
@@ -61,6 +66,7 @@ public final class ProducerConfig {
     private final Duration retryBackoffMax;
     private final Duration shardMapMinRefreshInterval;
     private final boolean preserveShardOrder;
+    private final boolean failIfThrottled;
     private final boolean shardRateLimiting;
     private final double shardRateLimitFactor;
     private final long maxOutstandingRecords;
@@ -85,6 +91,7 @@ public final class ProducerConfig {
         this.retryBackoffMax = b.retryBackoffMax;
         this.shardMapMinRefreshInterval = b.shardMapMinRefreshInterval;
         this.preserveShardOrder = b.preserveShardOrder;
+        this.failIfThrottled = b.failIfThrottled;
         this.shardRateLimiting = b.shardRateLimiting;
         this.shardRateLimitFactor = b.shardRateLimitFactor;
         this.maxOutstandingRecords = b.maxOutstandingRecords;
@@ -129,8 +136,10 @@ public final class ProducerConfig {
     }
 
     /**
-     * The most bytes (data plus partition keys) in one PutRecords request; default 5 MiB, the
-     * service limit. A single record larger than this is sent alone.
+     * The most bytes (data plus partition keys) in one PutRecords request; default 10 MiB, the
+     * service limit ({@link #DEFAULT_MAX_REQUEST_SIZE}). A single record larger than this is sent
+     * alone. A request the service rejects as a whole (an endpoint with a smaller limit) is split and
+     * sent again, never failed whole; set 5 MiB for endpoints that still have the old limit.
      *
      * @return the request size limit in bytes
      */
@@ -139,8 +148,13 @@ public final class ProducerConfig {
     }
 
     /**
-     * The largest record accepted: data plus partition key in UTF-8 bytes. Default 1 MiB, the
-     * Kinesis default; raise it (up to 10 MiB) only for streams configured for larger records.
+     * The largest record accepted for any stream: data plus partition key in UTF-8 bytes. Default
+     * 10 MiB, the most a stream can be configured for. Each stream's own maximum
+     * ({@code MaxRecordSizeInKiB}: 1 MiB unless the stream was created or updated with more) is read
+     * with DescribeStreamSummary when the stream is first used and applies below this: from then on
+     * {@code addUserRecord} throws {@link RecordTooLargeException} naming the stream's limit, and a
+     * record added before it was known that exceeds it fails with {@link RecordRejectedException}
+     * (code {@code RecordTooLarge}) before it is sent. Lower this to refuse large records everywhere.
      *
      * @return the record size limit in bytes
      */
@@ -215,6 +229,19 @@ public final class ProducerConfig {
      */
     public boolean preserveShardOrder() {
         return preserveShardOrder;
+    }
+
+    /**
+     * Whether a throttled record fails at once instead of being retried (default {@code false}): its
+     * future fails with {@link RecordThrottledException} listing the throttled attempt. For
+     * applications that shed load themselves when the stream is over its limits (the KPL's
+     * {@code FailIfThrottled}); with the default the shard's rate limiter slows down and the record
+     * is retried within {@link #recordTtl()}.
+     *
+     * @return whether throttled records fail without retry
+     */
+    public boolean failIfThrottled() {
+        return failIfThrottled;
     }
 
     /**
@@ -346,6 +373,7 @@ public final class ProducerConfig {
                 + ", retryBackoffMax=" + retryBackoffMax
                 + ", shardMapMinRefreshInterval=" + shardMapMinRefreshInterval
                 + ", preserveShardOrder=" + preserveShardOrder
+                + ", failIfThrottled=" + failIfThrottled
                 + ", shardRateLimiting=" + shardRateLimiting
                 + ", shardRateLimitFactor=" + shardRateLimitFactor
                 + ", maxOutstandingRecords=" + maxOutstandingRecords
@@ -363,7 +391,7 @@ public final class ProducerConfig {
         private Duration recordMaxBufferedTime = Duration.ofMillis(100);
         private int collectionMaxCount = MAX_RECORDS_PER_REQUEST;
         private long collectionMaxSize = DEFAULT_MAX_REQUEST_SIZE;
-        private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
+        private int maxRecordSize = MAX_RECORD_SIZE_LIMIT;
         private int maxInFlightRequests = 32;
         private Duration requestTimeout = Duration.ofSeconds(6);
         private Duration recordTtl = Duration.ofSeconds(30);
@@ -372,6 +400,7 @@ public final class ProducerConfig {
         private Duration retryBackoffMax = Duration.ofSeconds(5);
         private Duration shardMapMinRefreshInterval = Duration.ofSeconds(1);
         private boolean preserveShardOrder = true;
+        private boolean failIfThrottled;
         private boolean shardRateLimiting = true;
         private double shardRateLimitFactor = 1.0;
         private long maxOutstandingRecords = 200_000;
@@ -399,6 +428,7 @@ public final class ProducerConfig {
             this.retryBackoffMax = c.retryBackoffMax;
             this.shardMapMinRefreshInterval = c.shardMapMinRefreshInterval;
             this.preserveShardOrder = c.preserveShardOrder;
+            this.failIfThrottled = c.failIfThrottled;
             this.shardRateLimiting = c.shardRateLimiting;
             this.shardRateLimitFactor = c.shardRateLimitFactor;
             this.maxOutstandingRecords = c.maxOutstandingRecords;
@@ -537,6 +567,15 @@ public final class ProducerConfig {
          */
         public Builder preserveShardOrder(boolean value) {
             this.preserveShardOrder = value;
+            return this;
+        }
+
+        /**
+         * @param value whether throttled records fail at once with {@link RecordThrottledException} instead of being retried
+         * @return this builder
+         */
+        public Builder failIfThrottled(boolean value) {
+            this.failIfThrottled = value;
             return this;
         }
 

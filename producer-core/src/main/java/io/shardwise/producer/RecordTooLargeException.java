@@ -1,8 +1,10 @@
 package io.shardwise.producer;
 
 /**
- * The record's data plus its partition key (UTF-8 bytes) exceed
- * {@link ProducerConfig#maxRecordSize()} (1 MiB by default, the Kinesis per-record limit), or a
+ * The record's data plus its partition key (UTF-8 bytes) exceed the stream's own maximum record
+ * size ({@code MaxRecordSizeInKiB}, read with DescribeStreamSummary: limit
+ * {@code stream.maxRecordSizeInKiB=N}) or {@link ProducerConfig#maxRecordSize()} (10 MiB by default;
+ * limit {@code maxRecordSize=N}), or a
  * Firehose record (with its packing delimiter) exceeds 1,000 KiB or
  * {@link io.shardwise.producer.firehose.FirehoseProducerConfig#packingMaxSize()}.
  */

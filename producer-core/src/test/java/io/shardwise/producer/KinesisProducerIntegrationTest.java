@@ -246,10 +246,10 @@ class KinesisProducerIntegrationTest {
                     .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("1..256");
             assertThatThrownBy(() -> producer.addUserRecord("x".repeat(257), new byte[1]))
                     .isInstanceOf(InvalidPartitionKeyException.class).hasMessageContaining("257").hasMessageContaining("256");
-            assertThatThrownBy(() -> producer.addUserRecord("k", new byte[1024 * 1024]))
+            assertThatThrownBy(() -> producer.addUserRecord("k", new byte[10 * 1024 * 1024]))
                     .isInstanceOf(RecordTooLargeException.class)
-                    .hasMessageContaining("1048577").hasMessageContaining("1048576")
-                    .satisfies(e -> assertThat(((InvalidUserRecordException) e).limit()).isEqualTo("maxRecordSize=1048576"));
+                    .hasMessageContaining("10485761").hasMessageContaining("10485760")
+                    .satisfies(e -> assertThat(((InvalidUserRecordException) e).limit()).isEqualTo("maxRecordSize=10485760"));
             assertThatThrownBy(() -> producer.addUserRecord("k", null))
                     .isInstanceOf(InvalidUserRecordException.class).hasMessageContaining("data");
             for (String bad : List.of("-1", "340282366920938463463374607431768211456", "12a", "1.0", " 5", "")) {

@@ -16,8 +16,8 @@ class ProducerConfigTest {
     private static void assertDefaults(ProducerConfig c) {
         assertThat(c.recordMaxBufferedTime()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.collectionMaxCount()).isEqualTo(500);
-        assertThat(c.collectionMaxSize()).isEqualTo(5L * 1024 * 1024);
-        assertThat(c.maxRecordSize()).isEqualTo(1024 * 1024);
+        assertThat(c.collectionMaxSize()).isEqualTo(10L * 1024 * 1024);
+        assertThat(c.maxRecordSize()).isEqualTo(10 * 1024 * 1024);
         assertThat(c.maxInFlightRequests()).isEqualTo(32);
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(6));
         assertThat(c.recordTtl()).isEqualTo(Duration.ofSeconds(30));
@@ -26,6 +26,7 @@ class ProducerConfigTest {
         assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.shardMapMinRefreshInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.preserveShardOrder()).isTrue();
+        assertThat(c.failIfThrottled()).isFalse();
         assertThat(c.shardRateLimiting()).isTrue();
         assertThat(c.shardRateLimitFactor()).isEqualTo(1.0);
         assertThat(c.maxOutstandingRecords()).isEqualTo(200_000);
@@ -40,7 +41,7 @@ class ProducerConfigTest {
         assertDefaults(ProducerConfig.defaults().toBuilder().build());
         assertThat(ProducerConfig.DEFAULT_MAX_RECORD_SIZE).isEqualTo(1024 * 1024);
         assertThat(ProducerConfig.MAX_RECORDS_PER_REQUEST).isEqualTo(500);
-        assertThat(ProducerConfig.DEFAULT_MAX_REQUEST_SIZE).isEqualTo(5L * 1024 * 1024);
+        assertThat(ProducerConfig.DEFAULT_MAX_REQUEST_SIZE).isEqualTo(10L * 1024 * 1024);
         assertThat(ProducerConfig.MAX_RECORD_SIZE_LIMIT).isEqualTo(10 * 1024 * 1024);
     }
 
@@ -58,6 +59,7 @@ class ProducerConfigTest {
                 .retryBackoffMax(Duration.ofSeconds(13))
                 .shardMapMinRefreshInterval(Duration.ofMillis(250))
                 .preserveShardOrder(false)
+                .failIfThrottled(true)
                 .shardRateLimiting(false)
                 .shardRateLimitFactor(2.5)
                 .maxOutstandingRecords(777)
@@ -79,6 +81,7 @@ class ProducerConfigTest {
         assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofSeconds(13));
         assertThat(c.shardMapMinRefreshInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.preserveShardOrder()).isFalse();
+        assertThat(c.failIfThrottled()).isTrue();
         assertThat(c.shardRateLimiting()).isFalse();
         assertThat(c.shardRateLimitFactor()).isEqualTo(2.5);
         assertThat(c.maxOutstandingRecords()).isEqualTo(777);

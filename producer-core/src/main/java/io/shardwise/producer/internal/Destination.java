@@ -42,6 +42,17 @@ interface Destination {
      */
     CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout);
 
+    /**
+     * Reads the largest record the stream accepts (data plus partition key), where the service has
+     * a per-stream maximum (Kinesis: DescribeStreamSummary's MaxRecordSizeInKiB).
+     *
+     * @param stream the stream
+     * @return the maximum in bytes, or {@code null} when the destination has no per-stream maximum
+     */
+    default CompletableFuture<Integer> maxRecordSize(String stream) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Closes the client if the destination built it; never closes a caller's client. */
     void close();
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -16,6 +17,7 @@ final class KinesisDestination implements Destination {
     private final KinesisAsyncClient client;
     private final boolean ownsClient;
     private final ShardMapLoader loader;
+    private final Duration callTimeout;
 
     /**
      * @param client the client
@@ -26,6 +28,7 @@ final class KinesisDestination implements Destination {
         this.client = client;
         this.ownsClient = ownsClient;
         this.loader = new ShardMapLoader(client, callTimeout);
+        this.callTimeout = callTimeout;
     }
 
     @Override
@@ -50,12 +53,44 @@ final class KinesisDestination implements Destination {
 
     @Override
     public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
-        PutRecordsRequest request = PutRecordsRequest.builder()
-                .streamName(stream)
+        PutRecordsRequest.Builder b = PutRecordsRequest.builder();
+        if (StreamArns.isArn(stream)) {
+            b.streamARN(stream);
+        } else {
+            b.streamName(stream);
+        }
+        PutRecordsRequest request = b
                 .records(entries(batch))
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout))
                 .build();
         return client.putRecords(request).thenApply(r -> EntryResults.of(r.records(), RESULT_FIELDS));
+    }
+
+    /**
+     * Reads the stream's maximum record size with DescribeStreamSummary ({@code MaxRecordSizeInKiB};
+     * absent on streams that were never changed from the 1 MiB default).
+     */
+    @Override
+    public CompletableFuture<Integer> maxRecordSize(String stream) {
+        DescribeStreamSummaryRequest.Builder b = DescribeStreamSummaryRequest.builder();
+        if (StreamArns.isArn(stream)) {
+            b.streamARN(stream);
+        } else {
+            b.streamName(stream);
+        }
+        return client.describeStreamSummary(b.overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build())
+                .thenApply(r -> {
+                    Integer kib = r.streamDescriptionSummary().maxRecordSizeInKiB();
+                    return (kib == null ? DEFAULT_MAX_RECORD_SIZE_KIB : kib) * 1024;
+                });
+    }
+
+    /** The maximum record size of a stream that does not say otherwise: 1 MiB. */
+    static final int DEFAULT_MAX_RECORD_SIZE_KIB = 1024;
+
+    @Override
+    public String describe(String stream) {
+        return StreamArns.isArn(stream) ? "stream '" + StreamArns.name(stream) + "' (" + stream + ")" : "stream '" + stream + "'";
     }
 
     /** @return the batch's request entries, in order; payloads are wrapped, not copied */

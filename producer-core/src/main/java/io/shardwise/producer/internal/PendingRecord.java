@@ -147,6 +147,8 @@ final class PendingRecord {
         if (!claim()) {
             return false;
         }
+        error.withUserRecord(io.shardwise.producer.UserRecord.builder().streamName(stream).partitionKey(partitionKey)
+                .explicitHashKey(explicitHashKey).data(data).build());
         finish(null, attempts.size(), error, null);
         return true;
     }

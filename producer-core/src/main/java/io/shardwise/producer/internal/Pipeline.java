@@ -71,6 +71,8 @@ public final class Pipeline {
     private final Sender sender;
     private final Outstanding outstanding;
     private final Counters counters = new Counters();
+    /** Each stream's own limits, learned by the sender, checked here on the caller's thread. */
+    private final StreamLimits limits = new StreamLimits();
     private final Time time;
     private final long ttlNanos;
     private volatile boolean closed;
@@ -150,7 +152,7 @@ public final class Pipeline {
             });
             this.callbackExecutor = new CallbackExecutor(ownedExecutor, "shardwise-" + id + "-callback-fallback");
         }
-        this.sender = new Sender(destination, config, aggregation, this.callbackExecutor, time, counters, outstanding.observers);
+        this.sender = new Sender(destination, config, aggregation, this.callbackExecutor, time, counters, outstanding.observers, limits);
         sender.start("shardwise-" + id + "-sender");
         log.info("Shardwise {} producer {} started ({} client, {})", destination.serviceName(), id, clientOrigin, config);
     }
@@ -199,7 +201,12 @@ public final class Pipeline {
             low = hasher.low();
             keyLength = hasher.keyUtf8Length();
         }
-        RecordValidator.checkSize(data.length, keyLength, config.maxRecordSize());
+        int streamMax = limits.maxRecordSize(stream);
+        if (streamMax > 0 && streamMax < config.maxRecordSize()) {
+            RecordValidator.checkStreamSize(data.length, keyLength, streamMax, destination.describe(stream));
+        } else {
+            RecordValidator.checkSize(data.length, keyLength, config.maxRecordSize());
+        }
         long now = time.nanoTime();
         return submit(new PendingRecord(stream, partitionKey, explicitHashKey, data, data.length + keyLength,
                 high, low, now, now + ttlNanos, outstanding));

@@ -24,6 +24,14 @@ final class RecordValidator {
             throw new InvalidUserRecordException("streamName.required",
                     "streamName is required: pass it with the record or set a default with KinesisProducer.builder().streamName(...)");
         }
+        if (StreamArns.isArn(stream)) {
+            String problem = StreamArns.problem(stream);
+            if (problem != null) {
+                throw new InvalidUserRecordException("streamArn.format=arn:<partition>:kinesis:<region>:<account-id>:stream/<name>",
+                        "stream ARN '" + stream + "' " + problem + "; a stream ARN reads arn:<partition>:kinesis:<region>:<account-id>:stream/<name>,"
+                                + " e.g. arn:aws:kinesis:us-east-1:123456789012:stream/orders");
+            }
+        }
     }
 
     static void checkPartitionKey(String key) {
@@ -126,7 +134,20 @@ final class RecordValidator {
         if (size > maxRecordSize) {
             throw new RecordTooLargeException("maxRecordSize=" + maxRecordSize,
                     "record is " + size + " bytes (data " + dataLength + " + partition key " + keyUtf8Length
-                            + " UTF-8 bytes); the limit is " + maxRecordSize + " bytes (ProducerConfig.maxRecordSize; Kinesis allows 1 MiB by default)");
+                            + " UTF-8 bytes); the limit is " + maxRecordSize + " bytes (ProducerConfig.maxRecordSize; a stream accepts 1 MiB unless"
+                            + " configured for up to 10 MiB)");
+        }
+    }
+
+    /** A record checked against the maximum its stream declares (read with DescribeStreamSummary). */
+    static void checkStreamSize(int dataLength, int keyUtf8Length, int streamMaxRecordSize, String describedStream) {
+        long size = (long) dataLength + keyUtf8Length;
+        if (size > streamMaxRecordSize) {
+            throw new RecordTooLargeException("stream.maxRecordSizeInKiB=" + streamMaxRecordSize / 1024,
+                    "record is " + size + " bytes (data " + dataLength + " + partition key " + keyUtf8Length + " UTF-8 bytes); "
+                            + describedStream + " accepts at most " + streamMaxRecordSize + " bytes (its MaxRecordSizeInKiB is "
+                            + streamMaxRecordSize / 1024 + ", read with DescribeStreamSummary; raise it with UpdateMaxRecordSize,"
+                            + " up to 10 MiB)");
         }
     }
 

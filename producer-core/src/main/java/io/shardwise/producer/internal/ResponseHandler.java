@@ -74,6 +74,7 @@ final class ResponseHandler {
     private static final java.util.Set<String> SPLIT_ON = java.util.Set.of("ValidationException", "InvalidArgumentException");
 
     private final int maxAttempts;
+    private final boolean failIfThrottled;
     private final RetryPolicy retryPolicy;
     private final Counters counters;
     private final Duration recordTtl;
@@ -92,6 +93,13 @@ final class ResponseHandler {
 
     ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers,
                     Destination destination) {
+        this(maxAttempts, recordTtl, retryPolicy, counters, observers, destination, false);
+    }
+
+    /** @param failIfThrottled whether throttled records fail at once instead of being retried */
+    ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers,
+                    Destination destination, boolean failIfThrottled) {
+        this.failIfThrottled = failIfThrottled;
         this.observers = observers;
         this.destination = destination;
         this.maxAttempts = maxAttempts;
@@ -325,7 +333,11 @@ final class ResponseHandler {
                         + c.code() + ": " + c.message() + ". Retrying cannot fix this.", c.code(), r.attempts(), cause));
                 break;
             default:
-                if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
+                if (failIfThrottled && ErrorClassifier.isThrottling(c.code())) {
+                    fail(done, r, new io.shardwise.producer.RecordThrottledException("Record for " + destination.describe(stream)
+                            + " was throttled (" + c.code() + ": " + c.message() + ") and failIfThrottled is on, so it was not"
+                            + " retried; send it again later or shed it", r.attempts(), cause));
+                } else if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
                     fail(done, r, new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all "
                             + r.attemptCount() + " attempts allowed by maxAttempts; last error " + c.code() + ": " + c.message(),
                             r.attempts(), cause));

@@ -95,6 +95,8 @@ final class Sender implements Runnable {
     private volatile boolean stopped;
 
     private final ObserverRegistry observers;
+    /** Each stream's own limits, learned here and read by callers. */
+    private final StreamLimits limits;
 
     /**
      * @param destination where requests go
@@ -102,7 +104,8 @@ final class Sender implements Runnable {
      * @param aggregation how to pack user records into entries, or {@code null} for one entry per user record
      */
     Sender(Destination destination, ProducerConfig config, StreamPipeline.Aggregation aggregation, CallbackExecutor callbackExecutor,
-           Time time, Counters counters, ObserverRegistry observers) {
+           Time time, Counters counters, ObserverRegistry observers, StreamLimits limits) {
+        this.limits = limits;
         this.observers = observers;
         this.destination = destination;
         this.config = config;
@@ -111,7 +114,7 @@ final class Sender implements Runnable {
         this.counters = counters;
         this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax());
         this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters, observers,
-                destination);
+                destination, config.failIfThrottled());
         this.lingerNanos = config.recordMaxBufferedTime().toNanos();
         this.minRefreshNanos = config.shardMapMinRefreshInterval().toNanos();
         this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtl().toNanos() / 10));
@@ -583,7 +586,21 @@ final class Sender implements Runnable {
         }
     }
 
+    /**
+     * Starts a ListShards load of the stream's map. Until the stream's own limits are known, it
+     * reads them too (DescribeStreamSummary, at the same time) and installs them before the map, so
+     * that no record of the stream is sent before it was checked against them.
+     */
     private void startLoad(StreamPipeline p, long now) {
+        CompletableFuture<Integer> max = null;
+        if (!p.limitsRequested) {
+            p.limitsRequested = true;
+            try {
+                max = destination.maxRecordSize(p.stream);
+            } catch (RuntimeException e) {
+                max = CompletableFuture.failedFuture(e);
+            }
+        }
         p.loading = true;
         p.refreshWanted = false;
         p.nextLoadAtNanos = now + minRefreshNanos;
@@ -593,7 +610,15 @@ final class Sender implements Runnable {
         } catch (RuntimeException e) {
             load = CompletableFuture.failedFuture(e);
         }
-        load.whenComplete((shards, error) -> post(() -> onShardsLoaded(p, shards, error)));
+        if (max == null) {
+            load.whenComplete((shards, error) -> post(() -> onShardsLoaded(p, shards, error)));
+            return;
+        }
+        CompletableFuture<Integer> limit = max;
+        load.whenComplete((shards, error) -> limit.whenComplete((bytes, maxError) -> post(() -> {
+            onMaxRecordSize(p, bytes, maxError);
+            onShardsLoaded(p, shards, error);
+        })));
     }
 
     private void onShardsLoaded(StreamPipeline p, List<Shard> shards, Throwable error) {
@@ -645,6 +670,35 @@ final class Sender implements Runnable {
                 } else {
                     log.debug("ListShards for stream {} failed again ({} times): {}", p.stream, p.loadFailures, c.code());
                 }
+        }
+    }
+
+    /**
+     * The stream's own maximum record size arrived: callers check records against it from now on,
+     * and records accepted before it was known that exceed it fail now, before they are sent.
+     */
+    private void onMaxRecordSize(StreamPipeline p, Integer bytes, Throwable error) {
+        if (error != null) {
+            p.limitsRequested = false; // asked again with the next shard-map load
+            if (!p.limitsWarned) {
+                p.limitsWarned = true;
+                ErrorClassifier.Classified c = ErrorClassifier.classify(error);
+                log.warn("Cannot read the maximum record size of {} with DescribeStreamSummary ({}: {}); records are checked"
+                        + " against maxRecordSize={} meanwhile (allow kinesis:DescribeStreamSummary to check them against the"
+                        + " stream's own)", destination.describe(p.stream), c.code(), c.message(), config.maxRecordSize());
+            }
+            return;
+        }
+        if (bytes == null) {
+            return;
+        }
+        limits.learnedMaxRecordSize(p.stream, bytes);
+        int max = bytes;
+        if (max < config.maxRecordSize()) {
+            p.removeWhere(r -> r.size > max, r -> failed(r, new RecordRejectedException("Record for " + destination.describe(p.stream)
+                    + " is " + r.size + " bytes (data plus partition key); the stream accepts at most " + max
+                    + " bytes (its MaxRecordSizeInKiB is " + max / 1024 + ", read with DescribeStreamSummary after the record"
+                    + " was added; raise it with UpdateMaxRecordSize, up to 10 MiB). Not sent.", "RecordTooLarge", r.attempts(), null)));
         }
     }
 

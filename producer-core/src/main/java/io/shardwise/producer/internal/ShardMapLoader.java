@@ -25,8 +25,13 @@ final class ShardMapLoader {
 
     CompletableFuture<List<Shard>> listShards(String stream) {
         List<Shard> all = new ArrayList<>();
-        return page(ListShardsRequest.builder().streamName(stream)
-                .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build(), all);
+        ListShardsRequest.Builder b = ListShardsRequest.builder();
+        if (StreamArns.isArn(stream)) {
+            b.streamARN(stream);
+        } else {
+            b.streamName(stream);
+        }
+        return page(b.overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build(), all);
     }
 
     private CompletableFuture<List<Shard>> page(ListShardsRequest request, List<Shard> all) {
@@ -36,7 +41,7 @@ final class ShardMapLoader {
             if (next == null || next.isEmpty()) {
                 return CompletableFuture.completedFuture(all);
             }
-            // With a NextToken, ListShards must not be given the stream name again.
+            // With a NextToken, ListShards must not be given the stream name (or ARN) again.
             return page(ListShardsRequest.builder().nextToken(next)
                     .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build(), all);
         });

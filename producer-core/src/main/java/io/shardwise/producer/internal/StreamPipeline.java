@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One stream's side of the pipeline: its cached {@link ShardMap}, a {@link ShardQueue} per open
@@ -46,6 +47,9 @@ final class StreamPipeline {
 
     // ListShards state
     boolean loading;
+    /** Whether the stream's own limits (DescribeStreamSummary) were asked for, and whether reading them failed before. */
+    boolean limitsRequested;
+    boolean limitsWarned;
     boolean refreshWanted;
     long nextLoadAtNanos;
     int loadFailures;
@@ -282,20 +286,25 @@ final class StreamPipeline {
 
     /** Removes records whose deadline has passed from every queue and hands them to {@code expired}. */
     void removeExpired(long now, Consumer<PendingRecord> expired) {
+        removeWhere(r -> now - r.deadlineNanos >= 0 || r.isDone(), expired);
+    }
+
+    /** Removes the waiting records (queued or waiting for the map) that match and hands them to {@code removed}. */
+    void removeWhere(Predicate<PendingRecord> match, Consumer<PendingRecord> removed) {
         for (ShardQueue q : queues) {
-            removeExpired(q, now, expired);
+            removeWhere(q, match, removed);
         }
-        removeExpired(uncovered, now, expired);
+        removeWhere(uncovered, match, removed);
         for (Iterator<PendingRecord> it = awaitingMap.iterator(); it.hasNext(); ) {
             PendingRecord r = it.next();
-            if (now - r.deadlineNanos >= 0 || r.isDone()) {
+            if (match.test(r)) {
                 it.remove();
-                expired.accept(r);
+                removed.accept(r);
             }
         }
     }
 
-    private void removeExpired(ShardQueue q, long now, Consumer<PendingRecord> expired) {
+    private void removeWhere(ShardQueue q, Predicate<PendingRecord> match, Consumer<PendingRecord> removed) {
         if (q.isEmpty()) {
             return;
         }
@@ -303,7 +312,7 @@ final class StreamPipeline {
         // match on), instead of moving every waiting record out and back in.
         sweptOut.clear();
         q.records.removeIf(r -> {
-            if (now - r.deadlineNanos >= 0 || r.isDone()) {
+            if (match.test(r)) {
                 sweptOut.add(r);
                 return true;
             }
@@ -311,7 +320,7 @@ final class StreamPipeline {
         });
         for (PendingRecord r : sweptOut) {
             q.bytes -= r.size;
-            expired.accept(r);
+            removed.accept(r);
         }
         sweptOut.clear();
     }

@@ -308,8 +308,7 @@ class ApplicationCompletedFutureTest {
      * SDK would), and the ListShards calls of chosen streams can be left unanswered.
      * {@link #close()} leaves the real client open (the test closes it).
      */
-    static final class SteeredClient implements KinesisAsyncClient {
-        private final KinesisAsyncClient delegate;
+    static final class SteeredClient extends DelegatingKinesisClient {
         private final AtomicInteger putRecordsCalls = new AtomicInteger();
         private final Set<String> silentListShards = ConcurrentHashMap.newKeySet();
         private final List<Held> held = new ArrayList<>(); // guarded by this
@@ -321,17 +320,7 @@ class ApplicationCompletedFutureTest {
         }
 
         SteeredClient(KinesisAsyncClient delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String serviceName() {
-            return delegate.serviceName();
-        }
-
-        @Override
-        public void close() {
-            // the real client belongs to the test
+            super(delegate);
         }
 
         @Override

@@ -603,4 +603,29 @@ class ResponseHandlerTest {
         assertThat(failure(rs.get(0)).getMessage()).isEqualTo("closed");
         assertThat(outstanding.records()).isZero();
     }
+
+    @Test
+    void failIfThrottledFailsThrottledEntriesAtOnceAndRetriesTheOthers() {
+        List<PendingRecord> rs = recs(3);
+        ResponseHandler h = new ResponseHandler(0, Duration.ofSeconds(30), retryPolicy, counters, new ObserverRegistry(),
+                new KinesisDestination(null, false, Duration.ofSeconds(1)), true);
+        ResponseHandler.Outcome out = h.handle(batch(rs), response(err("ProvisionedThroughputExceededException", "slow down"),
+                err("InternalFailure", "oops"), ok("shardId-2", "9")), null, NOW);
+        RecordFailedException f = failure(rs.get(0));
+        assertThat(f).isInstanceOf(io.shardwise.producer.RecordThrottledException.class).hasMessageContaining("failIfThrottled");
+        assertFailedAttempt(f.attempts().get(0), sentAt, "ProvisionedThroughputExceededException");
+        assertThat(out.retries()).containsExactly(rs.get(1));
+        assertThat(rs.get(2).future).isCompleted();
+    }
+
+    @Test
+    void aFailureCarriesTheRecordThatFailed() {
+        List<PendingRecord> rs = recs(1);
+        handler(0).handle(batch(rs), response(err("AccessDeniedException", "no")), null, NOW);
+        io.shardwise.producer.UserRecord failed = failure(rs.get(0)).userRecord().orElseThrow();
+        assertThat(failed.streamName()).contains(STREAM);
+        assertThat(failed.partitionKey()).isEqualTo(rs.get(0).partitionKey);
+        assertThat(failed.data()).isSameAs(rs.get(0).data);
+        assertThat(failed.explicitHashKey()).isEmpty();
+    }
 }
