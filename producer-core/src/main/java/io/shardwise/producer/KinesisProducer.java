@@ -66,7 +66,9 @@ public final class KinesisProducer extends ShardwiseProducer {
     /**
      * Adds a record for the given stream.
      *
-     * @param streamName the target stream
+     * @param streamName the target stream: its name, or its ARN
+     *     ({@code arn:aws:kinesis:<region>:<account-id>:stream/<name>}: every call for it then sends
+     *     {@code StreamARN}, which also reaches another account's stream through its resource policy)
      * @param partitionKey 1..256 characters; its MD5 picks the shard
      * @param data the payload (not copied: do not modify it afterwards)
      * @return a future completed when the record is acknowledged or has failed
@@ -122,11 +124,31 @@ public final class KinesisProducer extends ShardwiseProducer {
         }
 
         /**
-         * @param streamName the stream for records that name none
+         * @param streamName the stream for records that name none: its name, or its ARN
+         *     ({@code arn:aws:kinesis:<region>:<account-id>:stream/<name>}; see {@link #streamArn})
          * @return this builder
          */
         public Builder streamName(String streamName) {
             this.streamName = streamName;
+            return this;
+        }
+
+        /**
+         * The stream for records that name none, by ARN: every Kinesis call for it (PutRecords,
+         * ListShards, DescribeStreamSummary) sends {@code StreamARN}, as the API reference recommends;
+         * with a resource-based policy on the stream, that writes to another account's stream.
+         * Logs and errors name it as {@code stream 'name' (arn)}.
+         *
+         * @param streamArn {@code arn:<partition>:kinesis:<region>:<account-id>:stream/<name>}
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a Kinesis stream ARN
+         */
+        public Builder streamArn(String streamArn) {
+            if (streamArn == null || !streamArn.matches("arn:[^:]+:kinesis:[^:]+:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}")) {
+                throw new IllegalArgumentException("streamArn must read arn:<partition>:kinesis:<region>:<account-id>:stream/<name>,"
+                        + " was '" + streamArn + "'");
+            }
+            this.streamName = streamArn;
             return this;
         }
 

@@ -60,7 +60,9 @@ public final class UserRecord {
         }
 
         /**
-         * @param streamName the target stream; leave unset to use the producer's default stream
+         * @param streamName the target stream, by name or by ARN
+         *     ({@code arn:aws:kinesis:<region>:<account-id>:stream/<name>}); leave unset to use the
+         *     producer's default stream
          * @return this builder
          */
         public Builder streamName(String streamName) {
