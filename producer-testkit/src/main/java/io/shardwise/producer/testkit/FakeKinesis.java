@@ -64,8 +64,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  * first byte decides (&#123; is JSON). Answers use the request's format: blobs are CBOR byte strings
  * or base64 JSON strings, timestamps CBOR tag 1 with epoch milliseconds or JSON epoch seconds.
  * Operations: PutRecords, PutRecord, ListShards (MaxResults, NextToken, ExclusiveStartShardId,
- * ShardFilter AT_LATEST and AFTER_SHARD_ID), DescribeStreamSummary (with
- * {@code RecordDistributionStrategy}, which the KPL reads), CreateStream and DeleteStream; anything
+ * ShardFilter AT_LATEST and AFTER_SHARD_ID), DescribeStreamSummary (with {@code MaxRecordSizeInKiB},
+ * {@code StreamModeDetails} PROVISIONED and {@code RecordDistributionStrategy}, which the KPL reads),
+ * CreateStream (with {@code MaxRecordSizeInKiB}), UpdateMaxRecordSize and DeleteStream; anything
  * else is answered 400 {@code UnknownOperationException}. Errors are HTTP 400 with {@code __type}
  * and {@code message} (and the {@code x-amzn-ErrorType} header), 500/503 for injected server errors.
  *
@@ -75,12 +76,51 @@ import software.amazon.awssdk.utils.AttributeMap;
  * across the stream (so also per shard). {@link #splitShard(String, String)} closes a shard and
  * opens two children mid-run.
  *
+ * <p><b>Stream names and ARNs.</b> Every stream operation takes {@code StreamName}, {@code
+ * StreamARN} or both, as the service does. A stream's ARN is {@link #streamArn(String)}: {@code
+ * arn:aws:kinesis:us-east-1:<account-id>:stream/<name>}, the account being {@link #accountId()}
+ * ({@code 000000000000} unless {@link Builder#accountId(String) set}). A StreamARN that is not 1 to
+ * 2,048 characters matching the model's {@code arn:aws.*:kinesis:.*:\d{12}:stream/\S+} is a
+ * {@code ValidationException} in the service's wording; one of another partition, region or account
+ * is a {@code ResourceNotFoundException} whose message says which; a StreamName and a StreamARN
+ * naming different streams are an {@code InvalidArgumentException} (this wording is FakeKinesis's
+ * own); neither is an {@code InvalidArgumentException}.
+ *
+ * <p><b>Record and request sizes.</b> A record, data plus partition key (UTF-8), may be as large as
+ * its stream's maximum record size: {@value #DEFAULT_MAX_RECORD_SIZE_KIB} KiB unless the stream was
+ * created with more ({@link Builder#stream(String, int, int)}, {@link #createStream(String, int,
+ * int)}, CreateStream's {@code MaxRecordSizeInKiB}) or changed at run time ({@link
+ * #updateMaxRecordSize(String, int)}, the UpdateMaxRecordSize operation), up to
+ * {@value #LARGEST_MAX_RECORD_SIZE_KIB} KiB. A PutRecords or PutRecord with a record over it is
+ * rejected whole with {@code ValidationException}; a PutRecords over {@value #MAX_PUT_RECORDS_BYTES}
+ * bytes (10 MiB, partition keys included, as the current PutRecords reference says) with {@code
+ * InvalidArgumentException} "Records size exceeds 10 MB limit" (the service's 5 MB wording with the
+ * new number).
+ *
  * <p><b>Limits.</b> Like the service, each shard admits 1,000 records/s and 1 MiB/s (data plus
  * partition key bytes), measured over a window sliding in 100 ms steps; entries over the limit fail
  * with {@code ProvisionedThroughputExceededException} and are not counted against it. Switch with
  * {@link #enforceShardLimits(boolean)}, change with {@link #shardLimits(int, long)}; per shard with
  * {@link #hotShard(String, String)} and {@link #shardLimit(String, String, int, long)} (enforced
  * even while global enforcement is off).
+ *
+ * <p><b>Large records</b> (more bytes than a shard's one-second budget, e.g. up to 10 MiB on a
+ * stream with a raised maximum record size) can never fit in that window. The service's guide
+ * "Handle large records" (docs.aws.amazon.com/streams/latest/dev/large-records.html) keeps the shard
+ * limit at 1 MB/s and absorbs them by "temporarily bursting beyond its sustained write throughput":
+ * write capacity is "a tank that refills at a steady rate"; a 10 MiB record depletes it and smaller
+ * records continue "as capacity becomes available"; an earlier version of the guide put it as
+ * bursting "up to 10 MiB while averaging 1 MiB per second", and asks to keep large records under 2 %
+ * of traffic. FakeKinesis models this in the simplest way that fits: each shard also has a tank, a
+ * token bucket of bytes that starts full, refills at the shard's bytes/s limit and holds ten seconds
+ * of it (10 MiB at the default limit), or the stream's maximum record size if that is more. Every
+ * stored record takes its size out of the tank and is admitted only while the tank holds it; a
+ * record larger than the bytes/s limit is measured by the tank alone (one record, no bytes, in the
+ * window). The tank never refuses traffic the window admits, so without large records nothing
+ * changes; after a 10 MiB record a default shard admits smaller records at 1 MiB/s as the tank
+ * refills, and takes the next 10 MiB record once the tank is full again (ten seconds of no other
+ * traffic). Time is the endpoint's clock, as for the window; {@link #resetShardWindows()} also
+ * fills the tanks.
  *
  * <p><b>Firehose.</b> The same port also speaks Amazon Data Firehose (AWS JSON 1.1, {@code
  * X-Amz-Target: Firehose_20150804.<Operation>}), for {@link #newFirehoseClient()}: PutRecordBatch,
@@ -114,8 +154,16 @@ public final class FakeKinesis implements AutoCloseable {
     public static final long DEFAULT_BYTES_PER_SECOND = 1024 * 1024;
     /** Region in the stream and delivery stream ARNs and of {@link #newClient()} and {@link #newFirehoseClient()}. */
     public static final Region REGION = Region.US_EAST_1;
+    /** Partition of {@link #REGION}, in the stream and delivery stream ARNs. */
+    public static final String PARTITION = "aws";
     /** Most shards one stream may have here. */
     public static final int MAX_SHARDS = 10_000;
+    /** A stream's maximum record size ({@code MaxRecordSizeInKiB}) unless set otherwise, as in the service: 1 MiB. */
+    public static final int DEFAULT_MAX_RECORD_SIZE_KIB = 1024;
+    /** The largest maximum record size a stream may have, as in the service: 10 MiB. */
+    public static final int LARGEST_MAX_RECORD_SIZE_KIB = 10_240;
+    /** Largest PutRecords request, data plus partition keys, as in the service: 10 MiB. */
+    public static final int MAX_PUT_RECORDS_BYTES = 10 * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(FakeKinesis.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -163,7 +211,7 @@ public final class FakeKinesis implements AutoCloseable {
         this.ioThreads = b.ioThreads;
         this.sslContext = b.sslContext;
         this.api = new RequestRouter(stats, faults, List.of(new KinesisApi(this), new FirehoseApi(this)));
-        b.streams.forEach(this::createStream);
+        b.streams.forEach((name, spec) -> createStream(name, spec.shardCount(), spec.maxRecordSizeInKiB()));
         b.deliveryStreams.forEach(this::createDeliveryStream);
     }
 
@@ -359,21 +407,92 @@ public final class FakeKinesis implements AutoCloseable {
      * @throws IllegalArgumentException if the stream exists or the count is out of range
      */
     public FakeKinesis createStream(String name, int shardCount) {
+        return createStream(name, shardCount, DEFAULT_MAX_RECORD_SIZE_KIB);
+    }
+
+    /**
+     * Creates a stream whose shards split the hash-key space evenly, with a maximum record size, as
+     * CreateStream with {@code MaxRecordSizeInKiB} does.
+     *
+     * @param name stream name
+     * @param shardCount 1 .. {@link #MAX_SHARDS}
+     * @param maxRecordSizeInKiB largest record, data plus partition key, in KiB:
+     *     {@value #DEFAULT_MAX_RECORD_SIZE_KIB} .. {@value #LARGEST_MAX_RECORD_SIZE_KIB}
+     * @return this
+     * @throws IllegalArgumentException if the stream exists or a number is out of range
+     */
+    public FakeKinesis createStream(String name, int shardCount, int maxRecordSizeInKiB) {
         Objects.requireNonNull(name, "name");
-        if (shardCount < 1 || shardCount > MAX_SHARDS) {
-            throw new IllegalArgumentException("shardCount must be 1.." + MAX_SHARDS + ": " + shardCount);
-        }
-        if (!tryCreateStream(name, shardCount)) {
+        checkStream(shardCount, maxRecordSizeInKiB);
+        if (!tryCreateStream(name, shardCount, maxRecordSizeInKiB)) {
             throw new IllegalArgumentException("Stream " + name + " already exists");
         }
         return this;
     }
 
-    boolean tryCreateStream(String name, int shardCount) {
-        String arn = "arn:aws:kinesis:" + REGION.id() + ":" + accountId + ":stream/" + name;
+    private static void checkStream(int shardCount, int maxRecordSizeInKiB) {
+        if (shardCount < 1 || shardCount > MAX_SHARDS) {
+            throw new IllegalArgumentException("shardCount must be 1.." + MAX_SHARDS + ": " + shardCount);
+        }
+        checkMaxRecordSize(maxRecordSizeInKiB);
+    }
+
+    private static void checkMaxRecordSize(int maxRecordSizeInKiB) {
+        if (maxRecordSizeInKiB < DEFAULT_MAX_RECORD_SIZE_KIB || maxRecordSizeInKiB > LARGEST_MAX_RECORD_SIZE_KIB) {
+            throw new IllegalArgumentException("maxRecordSizeInKiB must be " + DEFAULT_MAX_RECORD_SIZE_KIB + ".."
+                    + LARGEST_MAX_RECORD_SIZE_KIB + ": " + maxRecordSizeInKiB);
+        }
+    }
+
+    boolean tryCreateStream(String name, int shardCount, int maxRecordSizeInKiB) {
+        String arn = streamArn(name);
         StreamState[] created = new StreamState[1];
-        streams.computeIfAbsent(name, n -> created[0] = new StreamState(n, arn, shardCount, Instant.now()));
+        streams.computeIfAbsent(name, n -> created[0] = new StreamState(n, arn, shardCount, maxRecordSizeInKiB,
+                Instant.now()));
         return created[0] != null;
+    }
+
+    /**
+     * Changes a stream's maximum record size, as the UpdateMaxRecordSize operation does: records
+     * over it (data plus partition key) are rejected from then on.
+     *
+     * @param stream stream name
+     * @param maxRecordSizeInKiB {@value #DEFAULT_MAX_RECORD_SIZE_KIB} .. {@value #LARGEST_MAX_RECORD_SIZE_KIB}
+     * @return this
+     * @throws IllegalArgumentException if there is no such stream or the size is out of range
+     */
+    public FakeKinesis updateMaxRecordSize(String stream, int maxRecordSizeInKiB) {
+        checkMaxRecordSize(maxRecordSizeInKiB);
+        stream(stream).maxRecordSizeInKiB = maxRecordSizeInKiB;
+        return this;
+    }
+
+    /**
+     * @param stream stream name
+     * @return the stream's maximum record size in KiB, as DescribeStreamSummary reports it
+     * @throws IllegalArgumentException if there is no such stream
+     */
+    public int maxRecordSizeInKiB(String stream) {
+        return stream(stream).maxRecordSizeInKiB;
+    }
+
+    /**
+     * @param name a stream name (the stream need not exist)
+     * @return the ARN this endpoint gives the stream and accepts as its {@code StreamARN}:
+     *     {@code arn:aws:kinesis:us-east-1:<account-id>:stream/<name>}
+     */
+    public String streamArn(String name) {
+        return StreamArn.of(PARTITION, REGION.id(), accountId, Objects.requireNonNull(name, "name"));
+    }
+
+    /** @return the account of this endpoint's ARNs and error messages ({@code 000000000000} unless set) */
+    public String accountId() {
+        return accountId;
+    }
+
+    /** @return the region of this endpoint's ARNs and clients, {@link #REGION} */
+    public Region region() {
+        return REGION;
     }
 
     /**
@@ -655,14 +774,15 @@ public final class FakeKinesis implements AutoCloseable {
     }
 
     /**
-     * Forgets what every shard admitted so far, so each has its whole per-second budget again.
+     * Forgets what every shard admitted so far, so each has its whole per-second budget and a full
+     * burst tank again.
      *
      * @return this
      */
     public FakeKinesis resetShardWindows() {
         for (StreamState st : streams.values()) {
             for (ShardState s : st.allShards()) {
-                s.resetWindow();
+                s.resetLimits();
             }
         }
         return this;
@@ -796,11 +916,29 @@ public final class FakeKinesis implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals
 
+    /**
+     * Finds the stream a request names by {@code StreamName}, {@code StreamARN} or both.
+     *
+     * @throws ApiException {@code InvalidArgumentException} when neither is given or they name
+     *     different streams; {@code ValidationException} for a malformed ARN;
+     *     {@code ResourceNotFoundException} for an ARN of another partition, region or account than
+     *     this endpoint's (saying which), or a stream that does not exist
+     */
     StreamState resolve(String name, String arn) {
         String n = name;
-        if (n == null && arn != null) {
-            int i = arn.indexOf(":stream/");
-            n = i >= 0 ? arn.substring(i + ":stream/".length()) : arn;
+        if (arn != null) {
+            StreamArn a = StreamArn.parse(arn);
+            if (name != null && !name.equals(a.name())) {
+                throw ApiException.badRequest("InvalidArgumentException", "StreamName " + name + " and StreamARN " + arn
+                        + " name different streams; give either, or both for the same stream.");
+            }
+            if (!a.partition().equals(PARTITION) || !a.region().equals(REGION.id()) || !a.account().equals(accountId)) {
+                throw ApiException.badRequest("ResourceNotFoundException", "Stream " + a.name() + " under account "
+                        + a.account() + " not found. (FakeKinesis serves account " + accountId + " in region "
+                        + REGION.id() + " of partition " + PARTITION + "; the StreamARN names account " + a.account()
+                        + " in region " + a.region() + " of partition " + a.partition() + ".)");
+            }
+            n = a.name();
         }
         if (n == null) {
             throw ApiException.badRequest("InvalidArgumentException", "Either StreamName or StreamARN should be provided.");
@@ -845,7 +983,7 @@ public final class FakeKinesis implements AutoCloseable {
      * Builds a {@link FakeKinesis}. Not thread-safe.
      */
     public static final class Builder {
-        private final Map<String, Integer> streams = new LinkedHashMap<>();
+        private final Map<String, StreamSpec> streams = new LinkedHashMap<>();
         private final Set<String> deliveryStreams = new LinkedHashSet<>();
         private DeliveryStreamState.Limits deliveryLimits;
         private int port;
@@ -863,6 +1001,9 @@ public final class FakeKinesis implements AutoCloseable {
         private Builder() {
         }
 
+        private record StreamSpec(int shardCount, int maxRecordSizeInKiB) {
+        }
+
         /**
          * Adds a stream to create at build time.
          *
@@ -872,11 +1013,24 @@ public final class FakeKinesis implements AutoCloseable {
          * @throws IllegalArgumentException if the count is out of range or the name is taken
          */
         public Builder stream(String name, int shardCount) {
+            return stream(name, shardCount, DEFAULT_MAX_RECORD_SIZE_KIB);
+        }
+
+        /**
+         * Adds a stream to create at build time with a maximum record size, as CreateStream with
+         * {@code MaxRecordSizeInKiB} does.
+         *
+         * @param name stream name
+         * @param shardCount 1 .. {@link #MAX_SHARDS}
+         * @param maxRecordSizeInKiB largest record, data plus partition key, in KiB:
+         *     {@value #DEFAULT_MAX_RECORD_SIZE_KIB} .. {@value #LARGEST_MAX_RECORD_SIZE_KIB}
+         * @return this
+         * @throws IllegalArgumentException if a number is out of range or the name is taken
+         */
+        public Builder stream(String name, int shardCount, int maxRecordSizeInKiB) {
             Objects.requireNonNull(name, "name");
-            if (shardCount < 1 || shardCount > MAX_SHARDS) {
-                throw new IllegalArgumentException("shardCount must be 1.." + MAX_SHARDS + ": " + shardCount);
-            }
-            if (streams.putIfAbsent(name, shardCount) != null) {
+            checkStream(shardCount, maxRecordSizeInKiB);
+            if (streams.putIfAbsent(name, new StreamSpec(shardCount, maxRecordSizeInKiB)) != null) {
                 throw new IllegalArgumentException("Stream " + name + " is already configured");
             }
             return this;

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,10 +23,6 @@ import java.util.function.Consumer;
 final class KinesisApi implements ServiceApi {
     static final String TARGET_PREFIX = "Kinesis_20131202.";
 
-    /** Largest PutRecords request, partition keys included. */
-    static final int MAX_REQUEST_BYTES = 5 * 1024 * 1024;
-    /** Largest record, data plus partition key. */
-    static final int MAX_RECORD_BYTES = 1024 * 1024;
     static final int MAX_ENTRIES = 500;
     /** What {@link Faults#entryFailureRate(double)} fails entries with. */
     static final Faults.EntryError ENTRY_ERROR = new Faults.EntryError("InternalFailure", "Internal service failure.");
@@ -85,6 +83,8 @@ final class KinesisApi implements ServiceApi {
                 return describeStreamSummary(p, cbor);
             case "CreateStream":
                 return createStream(p, cbor);
+            case "UpdateMaxRecordSize":
+                return updateMaxRecordSize(p, cbor);
             case "DeleteStream":
                 return deleteStream(p, cbor);
             default:
@@ -159,16 +159,17 @@ final class KinesisApi implements ServiceApi {
         long[] tmp = new long[2];
         long total = 0;
         java.security.MessageDigest md5 = HashKeys.digest();
+        int maxRecordBytes = stream.maxRecordBytes();
         for (int i = 0; i < n; i++) {
-            int size = validateEntry(md5, i, data.get(i), keys.get(i), hashKeys.get(i), tmp);
+            int size = validateEntry(md5, i, maxRecordBytes, data.get(i), keys.get(i), hashKeys.get(i), tmp);
             hash[2 * i] = tmp[0];
             hash[2 * i + 1] = tmp[1];
             sizes[i] = size;
             total += size;
         }
-        if (total > MAX_REQUEST_BYTES) {
-            throw ApiException.badRequest("InvalidArgumentException", "Records size exceeds 5 MB limit (" + total
-                    + " bytes including partition keys)");
+        if (total > FakeKinesis.MAX_PUT_RECORDS_BYTES) {
+            // The service's wording for its former 5 MiB limit, with the current number.
+            throw ApiException.badRequest("InvalidArgumentException", "Records size exceeds 10 MB limit");
         }
 
         BatchAnswer answer = new BatchAnswer(cbor, "Records", faults, ENTRY_ERROR);
@@ -231,7 +232,7 @@ final class KinesisApi implements ServiceApi {
         StreamState stream = kinesis.resolve(streamName, arn);
         stats.entriesReceived.increment();
         long[] hash = new long[2];
-        int size = validateEntry(HashKeys.digest(), 0, d, k, h, hash);
+        int size = validateEntry(HashKeys.digest(), -1, stream.maxRecordBytes(), d, k, h, hash);
         if (faults.roll(faults.entryFailureRate())) {
             stats.entriesFailedByInjection.increment();
             throw new ApiException(500, "InternalFailure", faults.entryError(ENTRY_ERROR).message());
@@ -284,18 +285,19 @@ final class KinesisApi implements ServiceApi {
     /**
      * Validates one entry and computes its hash key into {@code hash}.
      *
+     * @param index the entry's index in a PutRecords request, -1 for PutRecord's record
+     * @param maxRecordBytes the stream's maximum record size in bytes
      * @return the entry's size for limits: data plus the partition key's UTF-8 bytes
      */
-    private static int validateEntry(java.security.MessageDigest md5, int i, byte[] data, String key,
-            String explicitHashKey, long[] hash) {
+    private static int validateEntry(java.security.MessageDigest md5, int index, int maxRecordBytes, byte[] data,
+            String key, String explicitHashKey, long[] hash) {
         if (data == null) {
-            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value null at 'records."
-                    + (i + 1) + ".member.data' failed to satisfy constraint: Member must not be null");
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value null at '" + member(index)
+                    + "data' failed to satisfy constraint: Member must not be null");
         }
         if (key == null || key.isEmpty() || key.length() > 256) {
-            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value at 'records."
-                    + (i + 1) + ".member.partitionKey' failed to satisfy constraint: Member must have length between 1 "
-                    + "and 256");
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value at '" + member(index)
+                    + "partitionKey' failed to satisfy constraint: Member must have length between 1 and 256");
         }
         int keyBytes;
         if (explicitHashKey != null) {
@@ -309,12 +311,25 @@ final class KinesisApi implements ServiceApi {
             HashKeys.md5(md5, kb, hash);
             keyBytes = kb.length;
         }
+        if (data.length > maxRecordBytes) {
+            // The service's wording for a data blob over the record limit (seen with the former fixed 1 MiB).
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value 'java.nio.HeapByteBuffer"
+                    + "[pos=0 lim=" + data.length + " cap=" + data.length + "]' at '" + member(index) + "data' failed to satisfy "
+                    + "constraint: Member must have length less than or equal to " + maxRecordBytes);
+        }
         int size = data.length + keyBytes;
-        if (size > MAX_RECORD_BYTES) {
-            throw ApiException.badRequest("ValidationException", "1 validation error detected: record " + (i + 1)
-                    + " is " + size + " bytes (data plus partition key); the limit is " + MAX_RECORD_BYTES);
+        if (size > maxRecordBytes) {
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value at '" + member(index)
+                    + "data' failed to satisfy constraint: Record size (" + data.length + " bytes of data plus "
+                    + keyBytes + " bytes of partition key) must be less than or equal to the stream's maximum record "
+                    + "size of " + maxRecordBytes + " bytes (MaxRecordSizeInKiB " + maxRecordBytes / 1024 + ")");
         }
         return size;
+    }
+
+    /** @return where entry {@code index} is in the request, as validation messages name it */
+    private static String member(int index) {
+        return index < 0 ? "" : "records." + (index + 1) + ".member.";
     }
 
     private static int utf8Length(String s) {
@@ -475,8 +490,7 @@ final class KinesisApi implements ServiceApi {
     }
 
     private Reply describeStreamSummary(JsonParser p, boolean cbor) throws IOException {
-        String[] nameArn = streamNameAndArn(p);
-        StreamState stream = kinesis.resolve(nameArn[0], nameArn[1]);
+        StreamState stream = resolve(fields(p));
         ByteSink sink = ByteSink.get();
         JsonGenerator g = Wire.generator(cbor, sink);
         g.writeStartObject();
@@ -498,6 +512,7 @@ final class KinesisApi implements ServiceApi {
         g.writeStringField("EncryptionType", "NONE");
         g.writeNumberField("OpenShardCount", stream.openShards().length);
         g.writeNumberField("ConsumerCount", 0);
+        g.writeNumberField("MaxRecordSizeInKiB", stream.maxRecordSizeInKiB);
         // Read by KPL 1.1.1: until it sees USER_PARTITION_KEY it does not aggregate. Unknown to the SDK v2 model.
         g.writeStringField("RecordDistributionStrategy", stream.autoDistribution ? "AUTO" : "USER_PARTITION_KEY");
         g.writeEndObject();
@@ -507,20 +522,10 @@ final class KinesisApi implements ServiceApi {
     }
 
     private Reply createStream(JsonParser p, boolean cbor) throws IOException {
-        String name = null;
-        Integer shardCount = null;
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            t = p.nextToken();
-            if ("StreamName".equals(f)) {
-                name = Wire.text(p, t);
-            } else if ("ShardCount".equals(f)) {
-                shardCount = Wire.integer(p, t);
-            } else {
-                p.skipChildren();
-            }
-        }
+        Map<String, String> in = fields(p);
+        String name = in.get("StreamName");
+        Integer shardCount = integer(in, "ShardCount");
+        Integer maxRecordSize = integer(in, "MaxRecordSizeInKiB");
         if (name == null || name.isEmpty() || name.length() > 128) {
             throw ApiException.badRequest("ValidationException", "1 validation error detected: Value at 'streamName' "
                     + "failed to satisfy constraint: Member must have length between 1 and 128");
@@ -530,34 +535,74 @@ final class KinesisApi implements ServiceApi {
             throw ApiException.badRequest("InvalidArgumentException", "ShardCount must be between 1 and "
                     + FakeKinesis.MAX_SHARDS + ": " + shards);
         }
-        if (!kinesis.tryCreateStream(name, shards)) {
+        int maxKiB = maxRecordSize == null ? FakeKinesis.DEFAULT_MAX_RECORD_SIZE_KIB : checkMaxRecordSize(maxRecordSize);
+        if (!kinesis.tryCreateStream(name, shards, maxKiB)) {
             throw ApiException.badRequest("ResourceInUseException", "Stream " + name + " under account "
                     + kinesis.accountId + " already exists.");
         }
         return Wire.emptyObject(cbor);
     }
 
-    private Reply deleteStream(JsonParser p, boolean cbor) throws IOException {
-        String[] nameArn = streamNameAndArn(p);
-        StreamState stream = kinesis.resolve(nameArn[0], nameArn[1]);
-        kinesis.deleteStream(stream.name);
+    private Reply updateMaxRecordSize(JsonParser p, boolean cbor) throws IOException {
+        Map<String, String> in = fields(p);
+        Integer maxRecordSize = integer(in, "MaxRecordSizeInKiB");
+        if (maxRecordSize == null) {
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value null at "
+                    + "'maxRecordSizeInKiB' failed to satisfy constraint: Member must not be null");
+        }
+        int kib = checkMaxRecordSize(maxRecordSize);
+        kinesis.resolve(null, in.get("StreamARN")).maxRecordSizeInKiB = kib; // the operation takes no StreamName
         return Wire.emptyObject(cbor);
     }
 
-    private static String[] streamNameAndArn(JsonParser p) throws IOException {
-        String[] out = new String[2];
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+    /** @return {@code kib} if it is a valid {@code MaxRecordSizeInKiB} (1024 .. 10240), else a ValidationException */
+    private static int checkMaxRecordSize(int kib) {
+        if (kib < FakeKinesis.DEFAULT_MAX_RECORD_SIZE_KIB) {
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value '" + kib + "' at "
+                    + "'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value greater than or equal to "
+                    + FakeKinesis.DEFAULT_MAX_RECORD_SIZE_KIB);
+        }
+        if (kib > FakeKinesis.LARGEST_MAX_RECORD_SIZE_KIB) {
+            throw ApiException.badRequest("ValidationException", "1 validation error detected: Value '" + kib + "' at "
+                    + "'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value less than or equal to "
+                    + FakeKinesis.LARGEST_MAX_RECORD_SIZE_KIB);
+        }
+        return kib;
+    }
+
+    private Reply deleteStream(JsonParser p, boolean cbor) throws IOException {
+        kinesis.deleteStream(resolve(fields(p)).name);
+        return Wire.emptyObject(cbor);
+    }
+
+    /** @return the stream a control-plane request names by its StreamName and/or StreamARN fields */
+    private StreamState resolve(Map<String, String> fields) {
+        return kinesis.resolve(fields.get("StreamName"), fields.get("StreamARN"));
+    }
+
+    /**
+     * Reads a control-plane request's top-level fields: strings and numbers as text; objects, arrays
+     * and nulls are skipped and read as null.
+     */
+    private static Map<String, String> fields(JsonParser p) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
             String f = p.currentName();
-            t = p.nextToken();
-            if ("StreamName".equals(f)) {
-                out[0] = Wire.text(p, t);
-            } else if ("StreamARN".equals(f)) {
-                out[1] = Wire.text(p, t);
-            } else {
-                p.skipChildren();
-            }
+            out.put(f, Wire.text(p, p.nextToken()));
         }
         return out;
+    }
+
+    /** @return the field as an int, null if absent; a SerializationException if it is not a whole number */
+    private static Integer integer(Map<String, String> fields, String name) {
+        String v = fields.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("SerializationException", name + " is not an integer: " + v);
+        }
     }
 }

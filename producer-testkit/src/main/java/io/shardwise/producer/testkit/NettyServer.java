@@ -39,6 +39,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -71,10 +72,13 @@ import org.slf4j.LoggerFactory;
  */
 final class NettyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
-    /** Largest request body accepted: 5 MiB of records as base64 JSON, with room to spare. */
-    private static final int MAX_BODY = 16 * 1024 * 1024;
-    /** Flow-control windows, large enough that a 5 MiB request never waits for a window update. */
-    private static final int STREAM_WINDOW = 8 * 1024 * 1024;
+    /**
+     * Largest request body accepted: 10 MiB of records as base64 JSON (13.4 MiB), with room for a
+     * request somewhat over the limit to be read and answered with the service's error.
+     */
+    private static final int MAX_BODY = 32 * 1024 * 1024;
+    /** Flow-control windows, large enough that a 10 MiB request never waits for a window update. */
+    private static final int STREAM_WINDOW = 16 * 1024 * 1024;
     private static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
     /** Largest HTTP/2 frame the client may send: a typical PutRecords body fits in one DATA frame. */
     private static final int MAX_FRAME = 1024 * 1024;
@@ -281,7 +285,15 @@ final class NettyServer implements AutoCloseable {
         boolean close = !keepAlive;
         if (reply.delayNanos > 0) {
             try {
-                ctx.executor().schedule(() -> write(ctx, response, close), reply.delayNanos, TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> later = ctx.executor().schedule(() -> write(ctx, response, close), reply.delayNanos,
+                        TimeUnit.NANOSECONDS);
+                // An answer still waiting when its channel closes (the client gave up, or the endpoint was closed
+                // and its event loops drop their scheduled tasks) is released here instead of leaking.
+                ctx.channel().closeFuture().addListener(f -> {
+                    if (later.cancel(false)) {
+                        response.release();
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 response.release();
             }

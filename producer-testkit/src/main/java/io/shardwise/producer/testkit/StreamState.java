@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stream: its shards (all of them in creation order, and the open ones sorted by hash range for
- * routing) and its sequence counter.
+ * routing), its sequence counter and its maximum record size.
  *
  * <p>Thread-safe: the shard arrays are immutable snapshots published through volatile fields;
- * changes of the shard map (creation, split) hold this object's monitor.
+ * changes of the shard map (creation, split) hold this object's monitor; the maximum record size
+ * is volatile.
  */
 final class StreamState {
     final String name;
@@ -29,11 +30,14 @@ final class StreamState {
     private volatile ShardState[] open = new ShardState[0];
     /** When true, records go to open shards in turn whatever their key (AUTO record distribution). */
     volatile boolean autoDistribution;
+    /** Largest record, data plus partition key, in KiB ({@code MaxRecordSizeInKiB}). */
+    volatile int maxRecordSizeInKiB;
 
-    StreamState(String name, String arn, int shardCount, Instant created) {
+    StreamState(String name, String arn, int shardCount, int maxRecordSizeInKiB, Instant created) {
         this.name = name;
         this.arn = arn;
         this.created = created;
+        this.maxRecordSizeInKiB = maxRecordSizeInKiB;
         BigInteger space = HashKeys.MAX.add(BigInteger.ONE);
         BigInteger step = space.divide(BigInteger.valueOf(shardCount));
         ShardState[] shards = new ShardState[shardCount];
@@ -49,6 +53,11 @@ final class StreamState {
         }
         this.all = shards;
         this.open = shards.clone();
+    }
+
+    /** @return the largest record the stream accepts, data plus partition key, in bytes */
+    int maxRecordBytes() {
+        return maxRecordSizeInKiB * 1024;
     }
 
     /** @return the open shard whose range holds the hash key (or the next in turn under AUTO distribution) */

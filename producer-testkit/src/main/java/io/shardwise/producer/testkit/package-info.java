@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link io.shardwise.producer.testkit.FakeKinesis}: an in-process, fast endpoint speaking the
  *       Kinesis JSON and CBOR protocols over HTTP/1.1 and HTTP/2 (optionally TLS), with per-shard
- *       limits like the service and fault injection ({@link io.shardwise.producer.testkit.Faults}):
+ *       limits like the service (with the burst allowance the service gives records larger than a
+ *       shard's one-second budget), streams named by name or ARN, per-stream maximum record sizes
+ *       (UpdateMaxRecordSize), and fault injection ({@link io.shardwise.producer.testkit.Faults}):
  *       failed entries, 500/503, slow responses, dropped connections, request-level errors, a
  *       resharding split, hot shards. It records every accepted record. The same endpoint also
  *       speaks Amazon Data Firehose (PutRecordBatch, PutRecord, DescribeDeliveryStream,

@@ -218,7 +218,9 @@ abstract class AbstractFakeKinesisProtocolTest {
         StreamDescriptionSummary s = join(client.describeStreamSummary(b -> b.streamName(stream)))
                 .streamDescriptionSummary();
         assertThat(s.streamName()).isEqualTo(stream);
-        assertThat(s.streamARN()).isEqualTo("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream);
+        assertThat(s.streamARN()).isEqualTo("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream)
+                .isEqualTo(kinesis.streamArn(stream));
+        assertThat(s.maxRecordSizeInKiB()).isEqualTo(FakeKinesis.DEFAULT_MAX_RECORD_SIZE_KIB);
         assertThat(s.streamStatus()).isEqualTo(StreamStatus.ACTIVE);
         assertThat(s.openShardCount()).isEqualTo(3);
         assertThat(s.retentionPeriodHours()).isEqualTo(24);
@@ -245,6 +247,174 @@ abstract class AbstractFakeKinesisProtocolTest {
         assertThat(put).isInstanceOf(ResourceNotFoundException.class);
         join(client.deleteStream(b -> b.streamName("created-by-client")));
         assertThat(kinesis.streamNames()).doesNotContain("created-by-client");
+    }
+
+    @Test
+    void everyStreamOperationTakesTheStreamArn() {
+        String stream = newStream(2);
+        String arn = kinesis.streamArn(stream);
+        assertThat(arn).isEqualTo("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream);
+        PutRecordsResponse records = join(client.putRecords(b -> b.streamARN(arn).records(entry("a", "1"), entry("b", "2"))));
+        assertThat(records.failedRecordCount()).isZero();
+        PutRecordResponse record = join(client.putRecord(b -> b.streamARN(arn).partitionKey("c")
+                .data(SdkBytes.fromUtf8String("3"))));
+        assertThat(kinesis.records(stream)).extracting(StoredRecord::dataAsUtf8).containsExactly("1", "2", "3");
+        assertThat(kinesis.records(stream).get(2).sequenceNumber()).isEqualTo(record.sequenceNumber());
+        assertThat(join(client.listShards(b -> b.streamARN(arn))).shards()).hasSize(2);
+        assertThat(join(client.describeStreamSummary(b -> b.streamARN(arn))).streamDescriptionSummary().streamName())
+                .isEqualTo(stream);
+        // both, naming the same stream
+        assertThat(join(client.putRecords(b -> b.streamName(stream).streamARN(arn).records(entry("d", "4"))))
+                .failedRecordCount()).isZero();
+        assertThat(join(client.listShards(b -> b.streamName(stream).streamARN(arn))).shards()).hasSize(2);
+        join(client.deleteStream(b -> b.streamARN(arn)));
+        assertThat(kinesis.streamNames()).doesNotContain(stream);
+    }
+
+    @Test
+    void badStreamArnsAreRefusedAsTheServiceRefusesThem() {
+        String stream = newStream(1);
+        String other = newStream(1);
+        String arn = kinesis.streamArn(stream);
+
+        KinesisException malformed = (KinesisException) failure(client.putRecords(b -> b.streamARN("stream/" + stream)
+                .records(entry("k", "v"))));
+        assertThat(malformed.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+        assertThat(malformed.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value 'stream/"
+                + stream + "' at 'streamARN' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                + "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
+        // a Firehose ARN is not a stream ARN either
+        assertThat(((KinesisException) failure(client.describeStreamSummary(b -> b.streamARN(
+                "arn:aws:firehose:us-east-1:000000000000:deliverystream/" + stream)))).awsErrorDetails().errorCode())
+                .isEqualTo("ValidationException");
+
+        Throwable unknown = failure(client.describeStreamSummary(b -> b.streamARN(kinesis.streamArn("no-such-stream"))));
+        assertThat(unknown).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(((KinesisException) unknown).awsErrorDetails().errorMessage())
+                .isEqualTo("Stream no-such-stream under account 000000000000 not found.");
+        Throwable account = failure(client.putRecords(b -> b.streamARN("arn:aws:kinesis:us-east-1:111122223333:stream/"
+                + stream).records(entry("k", "v"))));
+        assertThat(account).isInstanceOf(ResourceNotFoundException.class)
+                .hasMessageContaining("Stream " + stream + " under account 111122223333 not found.")
+                .hasMessageContaining("FakeKinesis serves account 000000000000 in region us-east-1 of partition aws");
+        Throwable region = failure(client.listShards(b -> b.streamARN("arn:aws:kinesis:eu-west-1:000000000000:stream/"
+                + stream)));
+        assertThat(region).isInstanceOf(ResourceNotFoundException.class)
+                .hasMessageContaining("the StreamARN names account 000000000000 in region eu-west-1 of partition aws.");
+        Throwable partition = failure(client.putRecord(b -> b.streamARN("arn:aws-cn:kinesis:us-east-1:000000000000:stream/"
+                + stream).partitionKey("k").data(SdkBytes.fromUtf8String("v"))));
+        assertThat(partition).isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("of partition aws-cn.");
+
+        KinesisException different = (KinesisException) failure(client.putRecords(b -> b.streamName(other).streamARN(arn)
+                .records(entry("k", "v"))));
+        assertThat(different.awsErrorDetails().errorCode()).isEqualTo("InvalidArgumentException");
+        assertThat(different.awsErrorDetails().errorMessage()).isEqualTo("StreamName " + other + " and StreamARN " + arn
+                + " name different streams; give either, or both for the same stream.");
+        KinesisException neither = (KinesisException) failure(client.describeStreamSummary(b -> { }));
+        assertThat(neither.awsErrorDetails().errorCode()).isEqualTo("InvalidArgumentException");
+        assertThat(neither.awsErrorDetails().errorMessage()).isEqualTo("Either StreamName or StreamARN should be provided.");
+        assertThat(kinesis.records(stream)).isEmpty();
+        assertThat(kinesis.records(other)).isEmpty();
+    }
+
+    @Test
+    void maxRecordSizeIsPerStreamReportedAndChangeable() {
+        String created = "four-mib-" + streamCounter.incrementAndGet();
+        join(client.createStream(b -> b.streamName(created).shardCount(1).maxRecordSizeInKiB(4096)));
+        assertThat(kinesis.maxRecordSizeInKiB(created)).isEqualTo(4096);
+        assertThat(join(client.describeStreamSummary(b -> b.streamName(created))).streamDescriptionSummary()
+                .maxRecordSizeInKiB()).isEqualTo(4096);
+        KinesisException tooSmall = (KinesisException) failure(client.createStream(b -> b.streamName("too-small")
+                .shardCount(1).maxRecordSizeInKiB(1023)));
+        assertThat(tooSmall.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+        assertThat(tooSmall.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value '1023' at "
+                + "'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value greater than or equal to 1024");
+        assertThat(kinesis.streamNames()).doesNotContain("too-small");
+
+        String stream = newStream(1);
+        String arn = kinesis.streamArn(stream);
+        join(client.updateMaxRecordSize(b -> b.streamARN(arn).maxRecordSizeInKiB(10_240)));
+        assertThat(kinesis.maxRecordSizeInKiB(stream)).isEqualTo(10_240);
+        assertThat(join(client.describeStreamSummary(b -> b.streamARN(arn))).streamDescriptionSummary()
+                .maxRecordSizeInKiB()).isEqualTo(10_240);
+        KinesisException tooLarge = (KinesisException) failure(client.updateMaxRecordSize(b -> b.streamARN(arn)
+                .maxRecordSizeInKiB(10_241)));
+        assertThat(tooLarge.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+        assertThat(tooLarge.awsErrorDetails().errorMessage()).endsWith("Member must have value less than or equal to 10240");
+        assertThat(failure(client.updateMaxRecordSize(b -> b.streamARN(kinesis.streamArn("no-such-stream"))
+                .maxRecordSizeInKiB(2048)))).isInstanceOf(ResourceNotFoundException.class);
+        KinesisException noArn = (KinesisException) failure(client.updateMaxRecordSize(b -> b.maxRecordSizeInKiB(2048)));
+        assertThat(noArn.awsErrorDetails().errorCode()).isEqualTo("InvalidArgumentException");
+        assertThat(kinesis.maxRecordSizeInKiB(stream)).isEqualTo(10_240);
+        // and back, through the control API
+        kinesis.updateMaxRecordSize(stream, FakeKinesis.DEFAULT_MAX_RECORD_SIZE_KIB);
+        assertThat(join(client.describeStreamSummary(b -> b.streamName(stream))).streamDescriptionSummary()
+                .maxRecordSizeInKiB()).isEqualTo(1024);
+    }
+
+    @Test
+    void aRecordOverTheStreamsMaximumFailsTheWholeRequest() {
+        kinesis.enforceShardLimits(false); // sizes only: a 1 MiB record and its neighbours are over a shard's second
+        String stream = newStream(1);
+        int max = 1024 * 1024;
+        // data plus partition key exactly at the maximum is stored
+        PutRecordsResponse atMax = put(stream, List.of(entry("a", "x"), bytes("key", max - 3), entry("b", "y")));
+        assertThat(atMax.failedRecordCount()).isZero();
+        assertThat(kinesis.records(stream)).hasSize(3);
+
+        // one byte more (in the partition key): the whole request is refused, its neighbours too
+        KinesisException over = (KinesisException) failure(client.putRecords(b -> b.streamName(stream)
+                .records(entry("a", "x"), bytes("key2", max - 3), entry("b", "y"))));
+        assertThat(over.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+        assertThat(over.statusCode()).isEqualTo(400);
+        assertThat(over.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value at "
+                + "'records.2.member.data' failed to satisfy constraint: Record size (1048573 bytes of data plus 4 bytes of "
+                + "partition key) must be less than or equal to the stream's maximum record size of 1048576 bytes "
+                + "(MaxRecordSizeInKiB 1024)");
+        // data alone over the maximum: the service's wording for the data member
+        KinesisException data = (KinesisException) failure(client.putRecords(b -> b.streamName(stream)
+                .records(entry("a", "x"), bytes("k", max + 1))));
+        assertThat(data.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value "
+                + "'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'records.2.member.data' failed to satisfy "
+                + "constraint: Member must have length less than or equal to 1048576");
+        Throwable single = failure(client.putRecord(b -> b.streamName(stream).partitionKey("key2")
+                .data(SdkBytes.fromByteArray(new byte[max - 3]))));
+        assertThat(single).isInstanceOf(software.amazon.awssdk.services.kinesis.model.ValidationException.class)
+                .hasMessageContaining("Value at 'data' failed to satisfy constraint: Record size");
+        assertThat(kinesis.records(stream)).hasSize(3);
+
+        // raised to 2 MiB: both fit now
+        kinesis.updateMaxRecordSize(stream, 2048);
+        assertThat(put(stream, List.of(bytes("key2", max - 3), bytes("k", 2 * max - 1))).failedRecordCount()).isZero();
+        join(client.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromByteArray(new byte[max + 1]))));
+        assertThat(kinesis.records(stream)).hasSize(6);
+    }
+
+    @Test
+    void putRecordsTakesUpToTenMiBPartitionKeysIncluded() {
+        kinesis.enforceShardLimits(false);
+        String stream = newStream(1);
+        kinesis.updateMaxRecordSize(stream, FakeKinesis.LARGEST_MAX_RECORD_SIZE_KIB);
+        int tenth = FakeKinesis.MAX_PUT_RECORDS_BYTES / 10; // 1 MiB
+        List<PutRecordsRequestEntry> exactly = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            exactly.add(bytes("k" + i, tenth - 2)); // 2-byte keys: 10 MiB in all
+        }
+        assertThat(put(stream, exactly).failedRecordCount()).isZero();
+        // one record of 10 MiB, key included
+        assertThat(put(stream, List.of(bytes("big", FakeKinesis.MAX_PUT_RECORDS_BYTES - 3))).failedRecordCount()).isZero();
+        assertThat(kinesis.records(stream)).hasSize(11);
+
+        List<PutRecordsRequestEntry> over = new ArrayList<>(exactly);
+        over.set(9, bytes("k10", tenth - 2)); // a 3-byte key: one byte over
+        KinesisException e = (KinesisException) failure(client.putRecords(b -> b.streamName(stream).records(over)));
+        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgumentException");
+        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Records size exceeds 10 MB limit");
+        assertThat(kinesis.records(stream)).hasSize(11);
+    }
+
+    static PutRecordsRequestEntry bytes(String key, int dataBytes) {
+        return PutRecordsRequestEntry.builder().partitionKey(key).data(SdkBytes.fromByteArray(new byte[dataBytes])).build();
     }
 
     // ---------------------------------------------------------------- data plane

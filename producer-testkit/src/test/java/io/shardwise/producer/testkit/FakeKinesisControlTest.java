@@ -40,6 +40,27 @@ class FakeKinesisControlTest {
         assertThatThrownBy(() -> k.hotShard("s", "shardId-000000000009")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> k.records("nope")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> k.createStream("s", 1)).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> FakeKinesis.builder().stream("s", 1, 1023)).hasMessageContaining("maxRecordSizeInKiB");
+        assertThatThrownBy(() -> FakeKinesis.builder().stream("s", 1, 10_241)).hasMessageContaining("maxRecordSizeInKiB");
+        assertThatThrownBy(() -> k.createStream("t", 1, 20_000)).hasMessageContaining("maxRecordSizeInKiB");
+        assertThatThrownBy(() -> k.updateMaxRecordSize("s", 512)).hasMessageContaining("maxRecordSizeInKiB");
+        assertThatThrownBy(() -> k.updateMaxRecordSize("nope", 2048)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(k.streamNames()).containsExactly("s");
+    }
+
+    @Test
+    void streamArnsAccountRegionAndMaximumRecordSizes() {
+        FakeKinesis k = FakeKinesis.builder().accountId("123456789012").stream("orders", 2)
+                .stream("blobs", 1, FakeKinesis.LARGEST_MAX_RECORD_SIZE_KIB).build();
+        assertThat(k.accountId()).isEqualTo("123456789012");
+        assertThat(k.region()).isEqualTo(FakeKinesis.REGION);
+        assertThat(k.streamArn("orders")).isEqualTo("arn:aws:kinesis:us-east-1:123456789012:stream/orders");
+        assertThat(k.streamArn("not-yet-created")).endsWith(":stream/not-yet-created");
+        assertThat(k.maxRecordSizeInKiB("orders")).isEqualTo(FakeKinesis.DEFAULT_MAX_RECORD_SIZE_KIB).isEqualTo(1024);
+        assertThat(k.maxRecordSizeInKiB("blobs")).isEqualTo(10_240);
+        assertThat(k.updateMaxRecordSize("orders", 5 * 1024).maxRecordSizeInKiB("orders")).isEqualTo(5120);
+        assertThat(k.createStream("later", 1, 2048).maxRecordSizeInKiB("later")).isEqualTo(2048);
+        assertThat(FakeKinesis.MAX_PUT_RECORDS_BYTES).isEqualTo(10 * 1024 * 1024);
     }
 
     @Test

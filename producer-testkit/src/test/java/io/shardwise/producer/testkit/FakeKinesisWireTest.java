@@ -137,7 +137,9 @@ class FakeKinesisWireTest {
                 .containsEntry("OpenShardCount", 4L)
                 .containsEntry("EncryptionType", "NONE")
                 .containsEntry("EnhancedMonitoring", List.of())
-                .containsEntry("StreamModeDetails", Map.of("StreamMode", "PROVISIONED"));
+                .containsEntry("StreamModeDetails", Map.of("StreamMode", "PROVISIONED"))
+                .containsEntry("MaxRecordSizeInKiB", 1024L)
+                .containsEntry("StreamARN", kinesis.streamArn("wire"));
         // JSON timestamps: epoch seconds with a fraction
         assertThat(s.get("StreamCreationTimestamp")).isInstanceOf(java.math.BigDecimal.class);
 
@@ -235,12 +237,13 @@ class FakeKinesisWireTest {
                 + "\"}]}").body()).containsEntry("__type", "ValidationException");
         StringBuilder huge = new StringBuilder("{\"StreamName\":\"wire\",\"Records\":[");
         String nineHundredK = Base64.getEncoder().encodeToString(new byte[900 * 1024]);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 12; i++) { // 10.5 MiB: over the 10 MiB a request may carry
             huge.append(i == 0 ? "" : ",").append("{\"PartitionKey\":\"k\",\"Data\":\"").append(nineHundredK).append("\"}");
         }
         Answer tooBig = json("PutRecords", huge + "]}");
         assertThat(tooBig.status()).isEqualTo(400);
-        assertThat(tooBig.body()).containsEntry("__type", "InvalidArgumentException");
+        assertThat(tooBig.body()).containsEntry("__type", "InvalidArgumentException")
+                .containsEntry("message", "Records size exceeds 10 MB limit");
         assertThat(json("ListShards", "{}").body()).containsEntry("__type", "InvalidArgumentException");
         assertThat(json("ListShards", "{\"NextToken\":\"garbage!\"}").body())
                 .containsEntry("__type", "InvalidArgumentException");
