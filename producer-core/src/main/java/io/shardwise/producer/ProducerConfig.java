@@ -386,6 +386,20 @@ public final class ProducerConfig {
                 + ", aggregationPreservesPartitionKeys=" + aggregationPreservesPartitionKeys + '}';
     }
 
+    /**
+     * The configuration a KPL {@code default_config.properties} describes: every KPL option is
+     * mapped, reported as not needed, or rejected with the reason (unknown keys too); see
+     * {@link KplProperties} for the client, region and metrics settings the file also holds, and
+     * for the report of what became of each option.
+     *
+     * @param kplProperties the KPL's properties, keys as the KPL spells them
+     * @return the equivalent configuration
+     * @throws IllegalArgumentException listing every option that cannot be honoured, with what to do instead
+     */
+    public static ProducerConfig fromKplProperties(java.util.Properties kplProperties) {
+        return KplProperties.parse(kplProperties).producerConfig();
+    }
+
     /** Builder for {@link ProducerConfig}. Not thread-safe; every setter validates its argument. */
     public static final class Builder {
         private Duration recordMaxBufferedTime = Duration.ofMillis(100);

@@ -1,14 +1,17 @@
 package io.shardwise.producer.spring;
 
+import io.shardwise.producer.KplProperties;
 import io.shardwise.producer.ProducerConfig;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 
 /**
  * Properties under {@code shardwise.producer}, one to one with {@link ProducerConfig} (defaults
  * as there), plus the client settings, the health threshold and the shutdown timeout (the options
  * shared with the Firehose producer are in {@link AbstractProducerProperties}). Unset options keep
- * {@code ProducerConfig}'s defaults.
+ * {@code ProducerConfig}'s defaults, or, with {@code kpl-properties-file}, what the KPL file says:
+ * the file's options are applied first and the properties set here override them.
  */
 @ConfigurationProperties(prefix = "shardwise.producer")
 public class ShardwiseProducerProperties extends AbstractProducerProperties {
@@ -16,6 +19,10 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
     private boolean enabled = true;
     /** Default stream for records that name none. */
     private String streamName;
+    /** A KPL properties file (a Spring resource location, e.g. classpath:kpl.properties or file:/etc/app/kpl.properties) whose options are applied first; the properties set here override them. Unknown keys and values Shardwise cannot honour fail the context start. */
+    private Resource kplPropertiesFile;
+    /** Fail a throttled record at once (RecordThrottledException) instead of retrying it (the KPL's FailIfThrottled). */
+    private Boolean failIfThrottled;
     /** Largest record (data plus partition key); default 1 MiB, up to 10 MiB for streams configured for larger records. */
     private Integer maxRecordSize;
     /** Shortest interval between ListShards refreshes of one stream. */
@@ -39,7 +46,15 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
 
     /** @return the producer configuration these properties describe (defaults where unset) */
     public ProducerConfig toProducerConfig() {
-        ProducerConfig.Builder b = ProducerConfig.builder();
+        return toProducerConfig(ProducerConfig.defaults());
+    }
+
+    /**
+     * @param base the configuration for what is unset here, e.g. {@link KplProperties#producerConfig()}
+     * @return {@code base} with the options set here
+     */
+    public ProducerConfig toProducerConfig(ProducerConfig base) {
+        ProducerConfig.Builder b = base.toBuilder();
         if (getRecordMaxBufferedTime() != null) {
             b.recordMaxBufferedTime(getRecordMaxBufferedTime());
         }
@@ -75,6 +90,9 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
         }
         if (preserveShardOrder != null) {
             b.preserveShardOrder(preserveShardOrder);
+        }
+        if (failIfThrottled != null) {
+            b.failIfThrottled(failIfThrottled);
         }
         if (shardRateLimiting != null) {
             b.shardRateLimiting(shardRateLimiting);
@@ -127,6 +145,26 @@ public class ShardwiseProducerProperties extends AbstractProducerProperties {
     /** @param streamName the streamName property */
     public void setStreamName(String streamName) {
         this.streamName = streamName;
+    }
+
+    /** @return the kplPropertiesFile property */
+    public Resource getKplPropertiesFile() {
+        return kplPropertiesFile;
+    }
+
+    /** @param kplPropertiesFile the kplPropertiesFile property */
+    public void setKplPropertiesFile(Resource kplPropertiesFile) {
+        this.kplPropertiesFile = kplPropertiesFile;
+    }
+
+    /** @return the failIfThrottled property */
+    public Boolean getFailIfThrottled() {
+        return failIfThrottled;
+    }
+
+    /** @param failIfThrottled the failIfThrottled property */
+    public void setFailIfThrottled(Boolean failIfThrottled) {
+        this.failIfThrottled = failIfThrottled;
     }
 
     /** @return the maxRecordSize property */

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardwise.producer.KinesisProducer;
+import io.shardwise.producer.KplProperties;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.metrics.ProducerMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,6 +22,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /** The autoconfiguration in application contexts, with and without Micrometer and Actuator. */
 class ShardwiseProducerAutoConfigurationTest {
@@ -49,7 +56,8 @@ class ShardwiseProducerAutoConfigurationTest {
                         "shardwise.producer.shard-rate-limit-factor=1.5",
                         "shardwise.producer.max-outstanding-records=1000",
                         "shardwise.producer.max-block-time=0s",
-                        "shardwise.producer.preserve-shard-order=false")
+                        "shardwise.producer.preserve-shard-order=false",
+                        "shardwise.producer.fail-if-throttled=true")
                 .run(context -> {
                     ProducerConfig c = context.getBean(KinesisProducer.class).config();
                     assertThat(c.recordMaxBufferedTime()).isEqualTo(Duration.ofMillis(20));
@@ -63,7 +71,77 @@ class ShardwiseProducerAutoConfigurationTest {
                     assertThat(c.maxOutstandingRecords()).isEqualTo(1000);
                     assertThat(c.maxBlockTime()).isZero();
                     assertThat(c.preserveShardOrder()).isFalse();
+                    assertThat(c.failIfThrottled()).isTrue();
                 });
+    }
+
+    @Test
+    void aKplPropertiesFileIsAppliedFirstAndExplicitPropertiesOverrideIt() {
+        runner.withPropertyValues(
+                        "shardwise.producer.kpl-properties-file=classpath:kpl-test.properties",
+                        "shardwise.producer.collection-max-count=250",
+                        "shardwise.producer.fail-if-throttled=false")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(KplProperties.class);
+                    ProducerConfig c = context.getBean(KinesisProducer.class).config();
+                    assertThat(c.recordMaxBufferedTime()).isEqualTo(Duration.ofMillis(250));   // file
+                    assertThat(c.recordTtl()).isEqualTo(Duration.ofSeconds(15));              // file
+                    assertThat(c.aggregationEnabled()).isFalse();                              // file
+                    assertThat(c.shardRateLimitFactor()).isEqualTo(0.9);                       // file: RateLimit=90
+                    assertThat(c.collectionMaxCount()).isEqualTo(250);                         // property over file's 100
+                    assertThat(c.failIfThrottled()).isFalse();                                 // property over file's true
+                    assertThat(c.maxAttempts()).isEmpty();                                     // neither: the default
+                    assertThat(context.getBean(KplProperties.class).report()).extracting(KplProperties.Entry::key)
+                            .contains("RecordMaxBufferedTime", "CollectionMaxCount", "FailIfThrottled", "ThreadingModel");
+                });
+    }
+
+    @Test
+    void withoutExplicitPropertiesTheKplFileDecides(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("kpl.properties");
+        Files.writeString(file, "CollectionMaxCount = 100\nFailIfThrottled = true\nMaxConnections = 12\n");
+        runner.withPropertyValues("shardwise.producer.kpl-properties-file=" + file.toUri()).run(context -> {
+            ProducerConfig c = context.getBean(KinesisProducer.class).config();
+            assertThat(c.collectionMaxCount()).isEqualTo(100);
+            assertThat(c.failIfThrottled()).isTrue();
+            assertThat(c.maxInFlightRequests()).isEqualTo(12);
+            assertThat(c.recordTtl()).isEqualTo(ProducerConfig.defaults().recordTtl());
+        });
+    }
+
+    @Test
+    void aKplFileWithAnUnknownKeyOrAnUnusableValueFailsTheContextNamingIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("kpl.properties");
+        Files.writeString(file, "RecordTTL = 1000\nVerifyCertificate = false\n");
+        runner.withPropertyValues("shardwise.producer.kpl-properties-file=" + file.toUri()).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("RecordTTL=1000: unknown key (did you mean RecordTtl?)")
+                    .hasMessageContaining("VerifyCertificate=false: Shardwise never turns certificate checks off");
+        });
+        runner.withPropertyValues("shardwise.producer.kpl-properties-file=" + dir.resolve("missing.properties").toUri())
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("missing.properties"));
+    }
+
+    @Test
+    void aProxyInTheKplFileNeedsAClientBean(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("kpl.properties");
+        Files.writeString(file, "ProxyHost = proxy.internal\nProxyPort = 3128\n");
+        runner.withPropertyValues("shardwise.producer.kpl-properties-file=" + file.toUri()).run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("ProxyHost").hasMessageContaining("kpl.kinesisClientBuilder().build()"));
+        runner.withPropertyValues("shardwise.producer.kpl-properties-file=" + file.toUri())
+                .withUserConfiguration(ProxyClient.class)
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(KinesisProducer.class));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ProxyClient {
+        @Bean(destroyMethod = "close")
+        KinesisAsyncClient kinesisClient(KplProperties kpl) {
+            return kpl.kinesisClientBuilder().region(Region.US_EAST_1).build();
+        }
     }
 
     @Test
