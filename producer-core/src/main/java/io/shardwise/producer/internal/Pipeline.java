@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
@@ -157,11 +158,14 @@ public final class Pipeline {
         log.info("Shardwise {} producer {} started ({} client, {})", destination.serviceName(), id, clientOrigin, config);
     }
 
-    /** The HTTP client every producer-built SDK client uses: enough connections for the requests in flight. */
-    static NettyNioAsyncHttpClient.Builder httpClient(ProducerConfig config) {
-        return NettyNioAsyncHttpClient.builder()
+    /**
+     * The HTTP client every producer-built SDK client uses: enough connections for the requests in
+     * flight, on Netty event loops of its own that close with it without the SDK's 2 s quiet period.
+     */
+    static SdkAsyncHttpClient.Builder<?> httpClient(ProducerConfig config) {
+        return new OwnEventLoopsHttpClient.Builder(NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(Math.max(50, config.maxInFlightRequests() + 8))
-                .connectionAcquisitionTimeout(Duration.ofSeconds(30));
+                .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
     }
 
     private static KinesisAsyncClient buildKinesisClient(ClientSettings s, ProducerConfig config) {
