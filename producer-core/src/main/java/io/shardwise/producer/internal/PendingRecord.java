@@ -261,7 +261,7 @@ final class PendingRecord {
         if (o != null) {
             long now = System.nanoTime();
             long buffered = (firstSentNanos == NOT_SENT ? now : firstSentNanos) - addedNanos;
-            o.recordCompleted(stream, shardId, attemptCount, buffered, now - addedNanos, failure);
+            o.recordCompleted(StreamArns.name(stream), shardId, attemptCount, buffered, now - addedNanos, failure);
         }
     }
 }

@@ -153,7 +153,7 @@ final class ResponseHandler {
                 }
             }
         }
-        o.requestCompleted(new ProducerObserver.RequestOutcome(batch.pipeline.stream, entries, batch.recordCount(),
+        o.requestCompleted(new ProducerObserver.RequestOutcome(StreamArns.name(batch.pipeline.stream), entries, batch.recordCount(),
                 batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
     }
 

@@ -543,7 +543,7 @@ final class Sender implements Runnable {
         q.limiter.onResult(ok, throttled, now);
         ProducerObserver o = observers.current();
         if (o != null && q.limiter.fraction() != before) {
-            o.shardRateLimitChanged(p.stream, q.shardId, q.limiter.recordsPerSecond(), q.limiter.bytesPerSecond());
+            o.shardRateLimitChanged(StreamArns.name(p.stream), q.shardId, q.limiter.recordsPerSecond(), q.limiter.bytesPerSecond());
         }
     }
 
@@ -646,15 +646,19 @@ final class Sender implements Runnable {
         Throwable cause = ErrorClassifier.unwrap(error);
         switch (c.kind()) {
             case STREAM_NOT_FOUND:
-                log.warn("Stream {} not found ({}); failing its records", p.stream, c.code());
-                p.drainAwaitingMap(r -> failed(r, new StreamNotFoundException("Stream '" + p.stream + "' was not found (ListShards answered "
+                log.warn("{} not found ({}); failing its records", destination.describe(p.stream), c.code());
+                p.drainAwaitingMap(r -> failed(r, new StreamNotFoundException("The " + destination.describe(p.stream) + " was not found (ListShards answered "
                         + c.code() + ": " + c.message() + "). Create the stream or fix its name.", r.attempts(), cause)));
                 break;
             case REJECTED:
-                log.warn("ListShards for stream {} was rejected with {}; failing its records", p.stream, c.code());
-                p.drainAwaitingMap(r -> failed(r, new RecordRejectedException("Cannot read the shards of stream '" + p.stream
-                        + "': ListShards answered " + c.code() + ": " + c.message()
-                        + ". The producer needs kinesis:ListShards and kinesis:PutRecords on the stream.", c.code(), r.attempts(), cause)));
+                boolean local = "ClientConfiguration".equals(c.code());
+                String why = local
+                        ? "cannot sign requests (nothing was sent): " + c.message()
+                        : "ListShards answered " + c.code() + ": " + c.message()
+                                + ". The producer needs kinesis:ListShards and kinesis:PutRecords on the stream.";
+                log.warn("Cannot read the shards of {}; failing its records: {}", destination.describe(p.stream), why);
+                p.drainAwaitingMap(r -> failed(r, new RecordRejectedException("Cannot read the shards of " + destination.describe(p.stream)
+                        + ": " + why, c.code(), r.attempts(), cause)));
                 break;
             default:
                 p.loadFailures++;
@@ -666,9 +670,9 @@ final class Sender implements Runnable {
                 }
                 p.refreshWanted = true;
                 if (p.loadFailures == 1) {
-                    log.warn("ListShards for stream {} failed with {} ({}); retrying with back-off", p.stream, c.code(), c.message());
+                    log.warn("ListShards for {} failed with {} ({}); retrying with back-off", destination.describe(p.stream), c.code(), c.message());
                 } else {
-                    log.debug("ListShards for stream {} failed again ({} times): {}", p.stream, p.loadFailures, c.code());
+                    log.debug("ListShards for {} failed again ({} times): {}", destination.describe(p.stream), p.loadFailures, c.code());
                 }
         }
     }
