@@ -10,7 +10,16 @@
  * {@link io.shardwise.producer.internal.ShardQueue}s, packs them into
  * {@link io.shardwise.producer.internal.PutRecordsBatch}es and sends them) ->
  * {@link io.shardwise.producer.internal.ResponseHandler} (callback executor: maps response entry i
- * to request entry i, completes futures, hands failed entries back to the sender for retry).
- * Start reading at {@code Sender}.
+ * to request entry i, decides each record's outcome, hands failed entries back to the sender for
+ * retry, and split requests rejected whole) ->
+ * {@link io.shardwise.producer.internal.CompletionRun} (completes the futures, on the
+ * {@link io.shardwise.producer.internal.CallbackExecutor}, never on the sender thread).
+ *
+ * <p>Exactly-once completion: a {@link io.shardwise.producer.internal.PendingRecord} is completed by
+ * whoever claims it first (the producer, or the application through its
+ * {@link io.shardwise.producer.internal.RecordFuture}); the claim releases its room in
+ * {@link io.shardwise.producer.internal.Outstanding} and its flush epoch. Each stream's own limits
+ * (DescribeStreamSummary) live in {@link io.shardwise.producer.internal.StreamLimits}, read on the
+ * caller's thread. Start reading at {@code Sender}.
  */
 package io.shardwise.producer.internal;
