@@ -13,7 +13,7 @@ final class Report {
 
     static final String[] HEADERS = {"workload", "producer", "records/s", "MB/s", "CPU s", "records/CPU-s",
         "peak RSS MiB", "p50 ms", "p99 ms", "throttled", "verified", "byte-limit use", "shares",
-        "user rec/Kinesis rec", "PutRecords", "endpoint CPU s"};
+        "user rec/Kinesis rec", "PutRecords", "endpoint CPU s", "Kinesis rec/M", "PUT units/M", "on-demand GiB/M"};
 
     /** The figures compared as Shardwise/KPL. */
     static final Map<String, ToDoubleFunction<Row>> RATIOS = new LinkedHashMap<>();
@@ -28,14 +28,18 @@ final class Report {
         RATIOS.put("p99", Row::p99Millis);
         RATIOS.put("throttled", Row::throttledRatio);
         RATIOS.put("byte-limit use", Row::utilisation);
+        RATIOS.put("Kinesis rec/M", Row::kinesisRecordsPerMillion);
+        RATIOS.put("PUT units/M", Row::putUnitsPerMillion);
+        RATIOS.put("on-demand GiB/M", Row::onDemandGiBPerMillion);
     }
 
     static String consoleRow(Row r) {
         String[] c = cells(r);
         return String.format("%-9s %11s rec/s %8s MB/s  cpu %7s s  %10s rec/cpu-s  rss %6s MiB  p50 %8s ms  p99 %8s ms"
-                        + "  throttled %6s  verified %s%s%s",
+                        + "  throttled %6s  verified %s%s%s  Kinesis rec/M %s  PUT units/M %s  on-demand GiB/M %s",
                 c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
-                c[11].isEmpty() ? "" : "  limit use " + c[11], c[12].isEmpty() ? "" : "  shares " + c[12]);
+                c[11].isEmpty() ? "" : "  limit use " + c[11], c[12].isEmpty() ? "" : "  shares " + c[12],
+                c[16], c[17], c[18]);
     }
 
     static String[] cells(Row r) {
@@ -57,7 +61,14 @@ final class Report {
             Double.isNaN(r.userRecordsPerKinesisRecord()) ? "" : String.format("%.1f", r.userRecordsPerKinesisRecord()),
             String.format("%,d", r.putRecordsRequests()),
             String.format("%,.2f", r.endpointCpuSeconds()),
+            perMillion("%,.0f", r.kinesisRecordsPerMillion()),
+            perMillion("%,.0f", r.putUnitsPerMillion()),
+            perMillion("%,.3f", r.onDemandGiBPerMillion()),
         };
+    }
+
+    private static String perMillion(String format, double v) {
+        return Double.isNaN(v) ? "-" : String.format(format, v);
     }
 
     private static String ms(double v) {
@@ -74,7 +85,8 @@ final class Report {
         List<String[]> ratios = ratioTable(rows);
         if (ratios.size() > 1) {
             sb.append("\nShardwise / KPL (above 1 is better for records/s, MB/s, records/CPU-s and byte-limit use;"
-                    + " below 1 is better for CPU s, RSS, latency and throttling):\n");
+                    + " below 1 is better for CPU s, RSS, latency, throttling and the cost columns Kinesis rec/M,"
+                    + " PUT units/M and on-demand GiB/M):\n");
             sb.append(align(ratios));
         }
         return sb.toString();
@@ -198,7 +210,8 @@ final class Report {
         if (ratios.size() > 1) {
             sb.append("\n## Shardwise / KPL\n\n");
             sb.append("Above 1 is better for records/s, MB/s, records/CPU-s and byte-limit use; below 1 is better for"
-                    + " CPU s, peak RSS, latency and throttling.\n\n");
+                    + " CPU s, peak RSS, latency, throttling and the cost columns (Kinesis rec/M, PUT units/M,"
+                    + " on-demand GiB/M).\n\n");
             sb.append(markdownTable(ratios, 1));
         }
         if (!problems.isEmpty()) {
@@ -258,6 +271,17 @@ final class Report {
                   Misrouted records and bad aggregates are reported as problems (the run then exits with 1), and so
                   is a count run that does not get every record verified; duplicates are shown as "+N dup".
                 - **user rec/Kinesis rec.** Aggregation: measured user records per Kinesis record stored.
+                - **Cost: Kinesis rec/M, PUT units/M, on-demand GiB/M.** Per million verified user records,
+                  over the stored Kinesis records that hold the row's measured user records: every stored copy
+                  counts, as the service bills it (a retried batch's duplicates and misrouted records included).
+                  A record's billed size is its data + partition key. *Kinesis rec/M*: Kinesis records stored.
+                  *PUT units/M* (provisioned streams): each record's size in 25 KB units, rounded up, with 25 KB
+                  = %,d bytes (the pricing page says "25KB payload chunks" without bytes; 25 x 1,024
+                  follows its on-demand definition of 1 KB as 1,024 bytes; 25,000 would give more units).
+                  *on-demand GiB/M* (on-demand Data-In): each record's size rounded up to 1 KB = %,d bytes
+                  ("rounded up to the nearest 1 KB (1,024 bytes)"), summed, in GiB (2^30 bytes). Source:
+                  https://aws.amazon.com/kinesis/data-streams/pricing/. Aggregation is what lowers them; an
+                  aggregate just over a multiple of 25 KiB pays a whole extra PUT unit.
                 - **endpoint CPU s.** CPU of the harness's own JVM over the run: the endpoint (TLS, parsing) and the
                   verifier. It shares the 2 cores with the producer, so a producer that makes the endpoint work
                   harder (many small requests) also slows itself down.
@@ -265,7 +289,7 @@ final class Report {
                   when allocation is fast); the KPL's Java side is small and its daemon holds the buffers. In count
                   runs every producer is saturated, so latency mostly measures how many records it buffers.
                 """.formatted(String.join(" ", o.childJvmOptions), "1.1.1", o.kplCap, o.sdkConcurrency, o.sdkCap,
-                        String.format("%.0f", o.warmupSeconds)));
+                        String.format("%.0f", o.warmupSeconds), Verifier.PUT_PAYLOAD_UNIT, Verifier.ON_DEMAND_UNIT));
         if (!profiles.isEmpty()) {
             sb.append("\n## Profile (JFR execution samples)\n\n");
             for (String p : profiles.values()) {

@@ -29,12 +29,19 @@ import java.util.Map;
  * @param duplicates user records stored more than once
  * @param seconds the measured time
  * @param endpointCpuSeconds CPU of the harness's JVM (the endpoint and the verifier) over the run
+ * @param kinesisRecordsPerMillion stored Kinesis records holding measured user records (every stored
+ *     copy, duplicates included) per million verified user records
+ * @param putUnitsPerMillion their PUT payload units (each record's data + partition key in 25 KiB
+ *     units, rounded up; provisioned streams) per million verified user records
+ * @param onDemandGiBPerMillion their on-demand billed bytes (each record rounded up to 1 KiB), in GiB,
+ *     per million verified user records
  */
 record Row(Workload workload, String producer, double recordsPerSecond, double megabytesPerSecond, double cpuSeconds,
         double recordsPerCpuSecond, double peakRssMiB, double p50Millis, double p99Millis, double throttledRatio,
         long verified, long expected, double utilisation, String shares, double userRecordsPerKinesisRecord,
         long putRecordsRequests, long failed, long misrouted, long invalid, long duplicates, double seconds,
-        double endpointCpuSeconds) {
+        double endpointCpuSeconds, double kinesisRecordsPerMillion, double putUnitsPerMillion,
+        double onDemandGiBPerMillion) {
 
     static Row of(Workload w, String producer, List<Map<String, String>> results, FakeKinesis.Counters c0,
             FakeKinesis.Counters c1, Verifier.TallySnapshot[] t0, Verifier.TallySnapshot[] t1, double window,
@@ -55,6 +62,9 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
         long bytes = 0;
         long misrouted = 0;
         long dups = 0;
+        long kinesisRecords = 0;
+        long putUnits = 0;
+        long onDemandBytes = 0;
         List<Long> perProcessBytes = new ArrayList<>();
         for (int i = 0; i < t0.length; i++) {
             Verifier.TallySnapshot d = t1[i].minus(t0[i]);
@@ -62,6 +72,9 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
             bytes += d.measuredBytes();
             misrouted += d.misrouted();
             dups += d.duplicates();
+            kinesisRecords += d.kinesisRecords();
+            putUnits += d.putUnits();
+            onDemandBytes += d.onDemandBytes();
             perProcessBytes.add(d.measuredBytes());
         }
         double seconds = w.timed() ? window : slowest;
@@ -96,7 +109,14 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
                 verified, expected, utilisation, shares,
                 stored > 0 ? verified / (double) stored : Double.NaN,
                 c1.requests("PutRecords") - c0.requests("PutRecords"),
-                failed, misrouted, verifier.invalidAggregates.sum(), dups, seconds, endpointCpuSeconds);
+                failed, misrouted, verifier.invalidAggregates.sum(), dups, seconds, endpointCpuSeconds,
+                perMillion(kinesisRecords, verified), perMillion(putUnits, verified),
+                perMillion(onDemandBytes, verified) / (1L << 30));
+    }
+
+    /** {@code count} per million verified user records; NaN if none was verified. */
+    private static double perMillion(long count, long verified) {
+        return verified > 0 ? count * 1e6 / verified : Double.NaN;
     }
 
     List<String> problems() {

@@ -26,7 +26,11 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * {@link Deaggregator} checks each aggregate's MD5 trailer) and checks that every user record's hash
  * key (its explicit hash key, else the MD5 of its partition key) lies in the hash-key range of the
  * shard it was stored on. Counts, per producer process, verified user records, their bytes,
- * misrouted ones and duplicates (by the index each benchmark record carries, see {@link Payloads}).
+ * misrouted ones and duplicates (by the index each benchmark record carries, see {@link Payloads}),
+ * and what the service would bill for the stored Kinesis records holding measured user records:
+ * every stored copy (retried duplicates included), each of size data + partition key, counted in
+ * {@link #PUT_PAYLOAD_UNIT} units (provisioned streams) and rounded up to {@link #ON_DEMAND_UNIT}
+ * (on-demand streams).
  *
  * <p>The endpoint calls {@link #accept} on its worker threads before it answers; that only queues the
  * record, and one verifier thread does the work, so verification costs CPU but adds no latency to
@@ -34,6 +38,13 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
     static final int MAX_PRODUCERS = 4;
+    /**
+     * Bytes per PUT payload unit: "25KB payload chunks" (AWS Kinesis Data Streams pricing page, which
+     * defines 1 KB as 1,024 bytes for on-demand Data-In), so 25 x 1,024.
+     */
+    static final int PUT_PAYLOAD_UNIT = 25 * 1024;
+    /** On-demand Data-In rounds each record up to "the nearest 1 KB (1,024 bytes)" (same page). */
+    static final int ON_DEMAND_UNIT = 1024;
 
     /** Per producer process. */
     static final class Tally {
@@ -42,6 +53,12 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
         final LongAdder warmupOk = new LongAdder();
         final LongAdder misrouted = new LongAdder();
         final LongAdder duplicates = new LongAdder();
+        /** Stored Kinesis records holding this process's measured user records (every copy). */
+        final LongAdder kinesisRecords = new LongAdder();
+        /** Their PUT payload units: each record's ceil((data + partition key) / 25 KiB). */
+        final LongAdder putUnits = new LongAdder();
+        /** Their on-demand billed bytes: each record's data + partition key rounded up to 1 KiB. */
+        final LongAdder onDemandBytes = new LongAdder();
         private final BitSet seen = new BitSet();
 
         synchronized boolean firstTime(long index) {
@@ -62,10 +79,12 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
     }
 
     /** A snapshot of one producer's tally. */
-    record TallySnapshot(long measuredOk, long measuredBytes, long warmupOk, long misrouted, long duplicates) {
+    record TallySnapshot(long measuredOk, long measuredBytes, long warmupOk, long misrouted, long duplicates,
+            long kinesisRecords, long putUnits, long onDemandBytes) {
         TallySnapshot minus(TallySnapshot o) {
             return new TallySnapshot(measuredOk - o.measuredOk, measuredBytes - o.measuredBytes, warmupOk - o.warmupOk,
-                    misrouted - o.misrouted, duplicates - o.duplicates);
+                    misrouted - o.misrouted, duplicates - o.duplicates, kinesisRecords - o.kinesisRecords,
+                    putUnits - o.putUnits, onDemandBytes - o.onDemandBytes);
         }
     }
 
@@ -156,7 +175,7 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
     private TallySnapshot snapshot(int producerId) {
         Tally t = tallies[producerId];
         return new TallySnapshot(t.measuredOk.sum(), t.measuredBytes.sum(), t.warmupOk.sum(), t.misrouted.sum(),
-                t.duplicates.sum());
+                t.duplicates.sum(), t.kinesisRecords.sum(), t.putUnits.sum(), t.onDemandBytes.sum());
     }
 
     @Override
@@ -178,6 +197,7 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
             aggregatedRecords.increment();
         }
         long[] h = new long[2];
+        Tally billedTo = null;
         for (DeaggregatedRecord u : users) {
             ByteBuffer data = u.dataBuffer();
             if (data.remaining() < Payloads.HEADER) {
@@ -190,12 +210,16 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
                 continue;
             }
             Tally t = tallies[p];
+            boolean measured = data.get(data.position() + 9) == Payloads.MEASURED;
+            if (measured) {
+                billedTo = t; // a misrouted or duplicate copy is billed all the same
+            }
             hashKey(u, h);
             if (range == null || !inRange(h, range)) {
                 t.misrouted.increment();
                 continue;
             }
-            if (data.get(data.position() + 9) == Payloads.MEASURED) {
+            if (measured) {
                 if (t.firstTime(data.getLong(data.position()))) {
                     t.measuredOk.increment();
                     t.measuredBytes.add(data.remaining());
@@ -206,6 +230,24 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
                 t.warmupOk.increment();
             }
         }
+        if (billedTo != null) {
+            bill(billedTo, r);
+        }
+    }
+
+    /**
+     * Counts one stored Kinesis record as the service bills it: size = data + partition key (UTF-8),
+     * as the record size limit counts them; whether its user records were first copies or not.
+     */
+    private static void bill(Tally t, StoredRecord r) {
+        long size = (long) r.data().length + r.partitionKey().getBytes(StandardCharsets.UTF_8).length;
+        t.kinesisRecords.increment();
+        t.putUnits.add(Math.max(1, ceilDiv(size, PUT_PAYLOAD_UNIT)));
+        t.onDemandBytes.add(Math.max(1, ceilDiv(size, ON_DEMAND_UNIT)) * ON_DEMAND_UNIT);
+    }
+
+    static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     private void hashKey(DeaggregatedRecord u, long[] out) {
