@@ -3,8 +3,6 @@ package io.shardwise.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardwise.producer.aggregation.DeaggregatedRecord;
-import io.shardwise.producer.aggregation.Deaggregator;
 import io.shardwise.producer.testkit.KinesisLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Input the service would refuse (an explicit hash key with leading zeros, a partition key with an unpaired
@@ -75,17 +72,13 @@ class InvalidInputIntegrationTest {
             assertThat(r.attempts()).as("record %d went through on its first attempt", i).hasSize(1);
             written.put(r.shardId() + "/" + r.sequenceNumber() + "/" + r.subSequenceNumber(), i);
         }
-        Map<String, DeaggregatedRecord> read = new HashMap<>();
-        for (Shard s : local.listShards(stream)) {
-            for (DeaggregatedRecord r : Deaggregator.create().deaggregate(local.readShard(stream, s.shardId(), 1))) {
-                read.put(s.shardId() + "/" + r.sequenceNumber().orElseThrow() + "/" + r.subSequenceNumber(), r);
-            }
-        }
+        // Read back as users' consumers do: the KCL's deaggregator, per shard range.
+        Map<String, KclConsumer.UserRecord> read = KclConsumer.byLocation(KclConsumer.readStream(local, stream));
         assertThat(read).as("exactly the valid records are in the stream").hasSize(VALID);
         assertThat(read.keySet()).isEqualTo(written.keySet());
         for (Map.Entry<String, Integer> e : written.entrySet()) {
             int i = e.getValue();
-            DeaggregatedRecord r = read.get(e.getKey());
+            KclConsumer.UserRecord r = read.get(e.getKey());
             assertThat(new String(r.data(), StandardCharsets.UTF_8)).isEqualTo("record|" + i);
             assertThat(r.partitionKey()).as("record %d's partition key, as written", i).isEqualTo(keys.get(i));
         }

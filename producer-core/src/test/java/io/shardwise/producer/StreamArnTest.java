@@ -78,9 +78,22 @@ class StreamArnTest {
     private static void sendAndReadBack(KinesisAsyncClient client, String arn, Supplier<List<KclConsumer.UserRecord>> readBack)
             throws Exception {
         List<CompletableFuture<PutResult>> futures = new ArrayList<>();
+        java.util.Set<String> observed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         ProducerStats stats;
         try (KinesisProducer producer = KinesisProducer.builder().kinesisClient(client).streamArn(arn)
                 .config(ProducerConfig.builder().recordMaxBufferedTime(Duration.ofMillis(20)).build()).build()) {
+            producer.addObserver(new ProducerObserver() {
+                @Override
+                public void requestCompleted(RequestOutcome outcome) {
+                    observed.add(outcome.stream());
+                }
+
+                @Override
+                public void recordCompleted(String stream, String shardId, int attempts, long bufferedNanos, long totalNanos,
+                                            RecordFailedException failure) {
+                    observed.add(stream);
+                }
+            });
             for (int i = 0; i < N; i++) {
                 futures.add(producer.addUserRecord("key-" + i, ("arn|" + i).getBytes(StandardCharsets.UTF_8)));
             }
@@ -91,6 +104,7 @@ class StreamArnTest {
             stats = producer.stats();
         }
         assertThat(stats.userRecordsSucceeded()).isEqualTo(N + 1);
+        assertThat(observed).as("the stream as observers and metrics name it").containsExactly(arn.substring(arn.indexOf(":stream/") + 8));
         assertThat(stats.shardMapRefreshes()).as("the shard map, read with ListShards by ARN").isPositive();
         Map<String, KclConsumer.UserRecord> read = KclConsumer.byLocation(readBack.get());
         for (int i = 0; i <= N; i++) {

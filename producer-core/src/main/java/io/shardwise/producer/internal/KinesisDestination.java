@@ -54,11 +54,7 @@ final class KinesisDestination implements Destination {
     @Override
     public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
         PutRecordsRequest.Builder b = PutRecordsRequest.builder();
-        if (StreamArns.isArn(stream)) {
-            b.streamARN(stream);
-        } else {
-            b.streamName(stream);
-        }
+        StreamArns.target(stream, b::streamARN, b::streamName);
         PutRecordsRequest request = b
                 .records(entries(batch))
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout))
@@ -73,11 +69,7 @@ final class KinesisDestination implements Destination {
     @Override
     public CompletableFuture<Integer> maxRecordSize(String stream) {
         DescribeStreamSummaryRequest.Builder b = DescribeStreamSummaryRequest.builder();
-        if (StreamArns.isArn(stream)) {
-            b.streamARN(stream);
-        } else {
-            b.streamName(stream);
-        }
+        StreamArns.target(stream, b::streamARN, b::streamName);
         return client.describeStreamSummary(b.overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build())
                 .thenApply(r -> {
                     Integer kib = r.streamDescriptionSummary().maxRecordSizeInKiB();

@@ -26,11 +26,7 @@ final class ShardMapLoader {
     CompletableFuture<List<Shard>> listShards(String stream) {
         List<Shard> all = new ArrayList<>();
         ListShardsRequest.Builder b = ListShardsRequest.builder();
-        if (StreamArns.isArn(stream)) {
-            b.streamARN(stream);
-        } else {
-            b.streamName(stream);
-        }
+        StreamArns.target(stream, b::streamARN, b::streamName);
         return page(b.overrideConfiguration(o -> o.apiCallTimeout(callTimeout)).build(), all);
     }
 

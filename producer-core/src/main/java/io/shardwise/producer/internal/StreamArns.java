@@ -43,6 +43,17 @@ final class StreamArns {
         return null;
     }
 
+    /**
+     * Names the stream in a request: as {@code StreamARN} when given by ARN, else as {@code StreamName}.
+     *
+     * @param stream the stream as the application gave it
+     * @param byArn the request builder's {@code streamARN} setter
+     * @param byName the request builder's {@code streamName} setter
+     */
+    static void target(String stream, java.util.function.Consumer<String> byArn, java.util.function.Consumer<String> byName) {
+        (isArn(stream) ? byArn : byName).accept(stream);
+    }
+
     /** @return the stream's name: the part after {@code stream/} of an ARN, or the stream itself */
     static String name(String stream) {
         if (!isArn(stream)) {
