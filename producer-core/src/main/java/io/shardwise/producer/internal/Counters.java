@@ -15,9 +15,17 @@ final class Counters {
     final LongAdder predictionFallbacks = new LongAdder();
     final LongAdder resentFromMisroutedAggregates = new LongAdder();
     /** What killed the sender thread, or {@code null} while it runs. */
-    volatile Throwable senderFailure;
+    private volatile Throwable senderFailure;
     /** Age of the oldest outstanding record at the sender's last sweep, in nanoseconds. */
-    volatile long oldestRecordAgeNanos;
+    private volatile long oldestRecordAgeNanos;
+
+    void senderFailed(Throwable cause) {
+        senderFailure = cause;
+    }
+
+    void oldestRecordAge(long nanos) {
+        oldestRecordAgeNanos = nanos;
+    }
 
     ProducerStats snapshot(Outstanding outstanding) {
         long pending = outstanding.records();

@@ -39,15 +39,15 @@ final class PendingRecord {
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<PendingRecord> COMPLETION =
             java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(PendingRecord.class, "completion");
 
-    /** The shard the map predicted when the record was queued; {@code null} when unpredicted. */
-    String predictedShardId;
+    /** The shard the map predicted when the record was last queued; {@code null} when unpredicted (sender thread). */
+    private String predictedShardId;
     /** When the record was first sent; {@link #NOT_SENT} until then (sender thread writes, others read after hand-over). */
-    long firstSentNanos = NOT_SENT;
+    private long firstSentNanos = NOT_SENT;
     static final long NOT_SENT = Long.MIN_VALUE;
     /** The queue the record was last put in (sender thread only). */
-    ShardQueue queue;
-    /** When a retry may be sent (sender thread only). */
-    long retryAtNanos;
+    private ShardQueue queue;
+    /** When a retry may be sent (set by whoever schedules the retry, read by the sender after hand-over). */
+    private long retryAtNanos;
 
     /** A Kinesis record, completed with a {@link PutResult} (tests). */
     PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
@@ -75,6 +75,39 @@ final class PendingRecord {
         this.outstanding = outstanding;
         this.epoch = outstanding.register(size);
         future.attach(this);
+    }
+
+    /** The record joins {@code q}, which predicts its shard. */
+    void queuedIn(ShardQueue q) {
+        queue = q;
+        predictedShardId = q.shardId();
+    }
+
+    /** @return the queue the record was last put in, or {@code null} */
+    ShardQueue queue() {
+        return queue;
+    }
+
+    /** @return the shard predicted when it was last queued, or {@code null} */
+    String predictedShardId() {
+        return predictedShardId;
+    }
+
+    /** The record leaves in a request at {@code nowNanos}: the first time counts for its buffered time. */
+    void sentAt(long nowNanos) {
+        if (firstSentNanos == NOT_SENT) {
+            firstSentNanos = nowNanos;
+        }
+    }
+
+    /** Schedules the record's next attempt, no earlier than {@code nanos}. */
+    void retryAt(long nanos) {
+        retryAtNanos = nanos;
+    }
+
+    /** @return when its next attempt may be sent */
+    long retryAtNanos() {
+        return retryAtNanos;
     }
 
     List<Attempt> attempts() {

@@ -20,7 +20,8 @@ final class RequestBatch {
     /** Partition key of aggregated entries, as the KPL sends them. */
     static final String AGGREGATE_PARTITION_KEY = "a";
 
-    final StreamPipeline pipeline;
+    /** The stream or delivery stream the request goes to. */
+    private final String stream;
     private final int maxEntries;
     private final long maxBytes;
     private PendingRecord[] records = new PendingRecord[64];
@@ -36,22 +37,29 @@ final class RequestBatch {
     private long bytes;
     private long userBytes;
     /** Shard queues locked by this batch (preserved shard order); unlocked when it completes. */
-    final List<ShardQueue> lockedQueues = new ArrayList<>(4);
+    private final List<ShardQueue> lockedQueues = new ArrayList<>(4);
     /** The stream's shard-map generation the batch was predicted with. */
-    int mapGeneration;
-    long sentNanos;
-    Instant sentAt;
+    private final int mapGeneration;
     /**
      * Whether the batch re-sends the entries of a request the service rejected as a whole (see
      * {@link #split}): its entries were charged to their shards' limiters when first sent, so its
      * answer is not fed to them again.
      */
-    boolean resent;
+    private final boolean resent;
+    private long sentNanos;
+    private Instant sentAt;
     /** The SDK call carrying this batch, cancelled if the producer closes while it is in flight. */
-    CompletableFuture<?> call;
+    private CompletableFuture<?> call;
 
-    RequestBatch(StreamPipeline pipeline, int maxEntries, long maxBytes) {
-        this.pipeline = pipeline;
+    /**
+     * @param stream where the request goes
+     * @param mapGeneration the stream's shard-map generation its records were predicted with
+     * @param resent whether it re-sends entries of a request rejected as a whole
+     */
+    RequestBatch(String stream, int maxEntries, long maxBytes, int mapGeneration, boolean resent) {
+        this.stream = stream;
+        this.mapGeneration = mapGeneration;
+        this.resent = resent;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
         this.entryEnd = new int[maxEntries];
@@ -60,6 +68,70 @@ final class RequestBatch {
         this.entryHashKey = new String[maxEntries];
         this.entryAggregated = new boolean[maxEntries];
         this.entrySize = new int[maxEntries];
+    }
+
+    /** @return the stream or delivery stream the request goes to */
+    String stream() {
+        return stream;
+    }
+
+    /** @return the shard-map generation its records were predicted with */
+    int mapGeneration() {
+        return mapGeneration;
+    }
+
+    /** @return whether it re-sends entries of a request the service rejected as a whole */
+    boolean isResent() {
+        return resent;
+    }
+
+    /** Locks {@code q} until this batch completes (preserved shard order). */
+    void lock(ShardQueue q) {
+        q.lock();
+        lockedQueues.add(q);
+    }
+
+    /** @return the queues this batch locked (read-only) */
+    List<ShardQueue> lockedQueues() {
+        return java.util.Collections.unmodifiableList(lockedQueues);
+    }
+
+    /** Unlocks the queues this batch locked. */
+    void unlockQueues() {
+        for (ShardQueue q : lockedQueues) {
+            q.unlock();
+        }
+    }
+
+    /** The batch leaves at {@code nanos} (engine clock), {@code at} (wall clock, for attempts); its records learn it too. */
+    void markSent(long nanos, Instant at) {
+        sentNanos = nanos;
+        sentAt = at;
+        for (int i = 0; i < recordCount; i++) {
+            records[i].sentAt(nanos);
+        }
+    }
+
+    /** @return when it was sent, on the engine's clock */
+    long sentNanos() {
+        return sentNanos;
+    }
+
+    /** @return when it was sent, on the wall clock */
+    Instant sentAt() {
+        return sentAt;
+    }
+
+    /** Keeps the call carrying the batch, to cancel it on close. */
+    void carriedBy(CompletableFuture<?> sdkCall) {
+        call = sdkCall;
+    }
+
+    /** Cancels the call carrying the batch, if any (frees its connection on close). */
+    void cancelCall() {
+        if (call != null) {
+            call.cancel(true);
+        }
     }
 
     /** @return whether an entry of {@code size} bytes (data plus partition key) fits */
@@ -151,9 +223,7 @@ final class RequestBatch {
             RequestBatch b = null;
             for (int i = 0; i < recordCount; i++) {
                 if (b == null || !b.fits(records[i])) {
-                    b = new RequestBatch(pipeline, maxEntries, maxBytes);
-                    b.mapGeneration = mapGeneration;
-                    b.resent = true;
+                    b = new RequestBatch(stream, maxEntries, maxBytes, mapGeneration, true);
                     out.add(b);
                 }
                 b.add(records[i]);
@@ -163,9 +233,7 @@ final class RequestBatch {
     }
 
     private RequestBatch copy(int fromEntry, int toEntry) {
-        RequestBatch b = new RequestBatch(pipeline, maxEntries, maxBytes);
-        b.mapGeneration = mapGeneration;
-        b.resent = true;
+        RequestBatch b = new RequestBatch(stream, maxEntries, maxBytes, mapGeneration, true);
         for (int e = fromEntry; e < toEntry; e++) {
             for (int i = entryStart(e); i < entryEnd[e]; i++) {
                 b.addRecord(records[i]);

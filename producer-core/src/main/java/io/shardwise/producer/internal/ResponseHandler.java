@@ -1,13 +1,9 @@
 package io.shardwise.producer.internal;
 
 import io.shardwise.producer.Attempt;
-import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordExpiredException;
 import io.shardwise.producer.RecordFailedException;
-import io.shardwise.producer.RecordRejectedException;
-import io.shardwise.producer.RetriesExhaustedException;
-import io.shardwise.producer.StreamNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +51,7 @@ final class ResponseHandler {
             for (int i = 0; i < batch.recordCount(); i++) {
                 PendingRecord r = batch.record(i);
                 if (!r.isDone()) {
-                    r.retryAtNanos = nowNanos;
+                    r.retryAt(nowNanos);
                     again.add(r);
                 }
             }
@@ -77,7 +73,7 @@ final class ResponseHandler {
     private final boolean failIfThrottled;
     private final RetryPolicy retryPolicy;
     private final Counters counters;
-    private final Duration recordTtl;
+    private final RecordFailures failures;
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ResponseHandler.class);
     private final ObserverRegistry observers;
@@ -91,19 +87,24 @@ final class ResponseHandler {
                 new KinesisDestination(null, false, Duration.ofSeconds(1)));
     }
 
+    /** A handler that retries throttled records (tests). */
     ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers,
                     Destination destination) {
-        this(maxAttempts, recordTtl, retryPolicy, counters, observers, destination, false);
+        this(maxAttempts, retryPolicy, counters, observers, destination, false, new RecordFailures(destination, recordTtl));
     }
 
-    /** @param failIfThrottled whether throttled records fail at once instead of being retried */
-    ResponseHandler(int maxAttempts, Duration recordTtl, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers,
-                    Destination destination, boolean failIfThrottled) {
+    /**
+     * @param maxAttempts most attempts per record; 0 for unlimited
+     * @param failIfThrottled whether throttled records fail at once instead of being retried
+     * @param failures how failed records are worded
+     */
+    ResponseHandler(int maxAttempts, RetryPolicy retryPolicy, Counters counters, ObserverRegistry observers,
+                    Destination destination, boolean failIfThrottled, RecordFailures failures) {
         this.failIfThrottled = failIfThrottled;
         this.observers = observers;
         this.destination = destination;
         this.maxAttempts = maxAttempts;
-        this.recordTtl = recordTtl;
+        this.failures = failures;
         this.retryPolicy = retryPolicy;
         this.counters = counters;
     }
@@ -122,7 +123,7 @@ final class ResponseHandler {
         Outcome outcome = settle(batch, response, error, nowNanos, completions);
         completions.run();
         if (!outcome.retries().isEmpty() && log.isDebugEnabled()) {
-            log.debug("Request to {}: {} of {} user records will be retried ({})", destination.describe(batch.pipeline.stream),
+            log.debug("Request to {}: {} of {} user records will be retried ({})", destination.describe(batch.stream()),
                     outcome.retries().size(), batch.recordCount(),
                     error != null ? ErrorClassifier.classify(error).code() : "failed entries");
         }
@@ -153,14 +154,14 @@ final class ResponseHandler {
                 }
             }
         }
-        o.requestCompleted(new ProducerObserver.RequestOutcome(StreamArns.name(batch.pipeline.stream), entries, batch.recordCount(),
-                batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos, failed, throttled, requestError));
+        o.requestCompleted(new ProducerObserver.RequestOutcome(StreamArns.name(batch.stream()), entries, batch.recordCount(),
+                batch.bytes(), batch.userBytes(), nowNanos - batch.sentNanos(), failed, throttled, requestError));
     }
 
     /** Decides every record's outcome; the completions it decides are added to {@code done}, to run afterwards. */
     private Outcome settle(RequestBatch batch, Destination.EntryResults response, Throwable error, long nowNanos,
                            CompletionRun done) {
-        Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
+        Duration took = Duration.ofNanos(nowNanos - batch.sentNanos());
         List<PendingRecord> retries = new ArrayList<>(0);
         if (error == null && (response == null || response.size() != batch.entryCount())) {
             int got = response == null ? 0 : response.size();
@@ -175,7 +176,7 @@ final class ResponseHandler {
             if (SPLIT_ON.contains(c.code())) {
                 List<RequestBatch> halves = batch.split(destination.predictsShards());
                 if (!halves.isEmpty()) {
-                    Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message()
+                    Attempt attempt = Attempt.failed(batch.sentAt(), took, c.code(), c.message()
                             + " (the request was rejected as a whole; its records are sent again in smaller requests"
                             + " so that only the offending ones fail)");
                     for (int i = 0; i < batch.recordCount(); i++) {
@@ -211,9 +212,9 @@ final class ResponseHandler {
             }
             if (errorCode == null) {
                 if (ok == null) {
-                    ok = Attempt.succeeded(batch.sentAt, took);
+                    ok = Attempt.succeeded(batch.sentAt(), took);
                 }
-                String predictedShard = batch.record(from).predictedShardId;
+                String predictedShard = batch.record(from).predictedShardId();
                 String shardId = response.shardId(i);
                 boolean miss = predictedShard != null && !predictedShard.equals(shardId);
                 if (predictedShard != null) {
@@ -247,12 +248,12 @@ final class ResponseHandler {
                         ? destination.serviceName() + " answered entry " + i + " as successful without its "
                                 + (response.id(i) == null ? "id" : "shard id") + "; sent again"
                         : response.errorMessage(i);
-                Attempt failed = Attempt.failed(batch.sentAt, took, errorCode, errorMessage);
+                Attempt failed = Attempt.failed(batch.sentAt(), took, errorCode, errorMessage);
                 ErrorClassifier.Classified c = ErrorClassifier.classifyCode(errorCode, errorMessage);
                 for (int j = from; j < to; j++) {
                     PendingRecord r = batch.record(j);
                     r.addAttempt(failed);
-                    settleFailed(r, c, null, batch.pipeline.stream, nowNanos, retries, done);
+                    settleFailed(r, c, null, nowNanos, retries, done);
                 }
             }
         }
@@ -273,18 +274,17 @@ final class ResponseHandler {
      *
      * @return the failure to complete the record with when its limits are spent, or {@code null} to send it again
      */
-    RecordFailedException resendHeld(PendingRecord r, HeldAggregate a, String stream, long nowNanos) {
+    RecordFailedException resendHeld(PendingRecord r, HeldAggregate a, long nowNanos) {
         r.addAttempt(Attempt.failed(a.attempt().startedAt(), a.attempt().duration(), "AggregateOnUnexpectedShard",
                 "its aggregate was stored on " + a.shardId() + " (sequence number " + a.sequenceNumber()
                         + "), whose hash-key range does not hold every record of the aggregate: consumers that check"
                         + " ranges (the KCL) drop that aggregate whole; re-sent"));
         counters.retried.increment();
         if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-            return new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all " + r.attemptCount()
-                    + " attempts allowed by maxAttempts; last error AggregateOnUnexpectedShard", r.attempts(), null);
+            return failures.exhausted(r, "AggregateOnUnexpectedShard", null, null);
         }
         if (nowNanos - r.deadlineNanos >= 0) {
-            return expired(r, stream);
+            return failures.expired(r);
         }
         return null;
     }
@@ -297,57 +297,37 @@ final class ResponseHandler {
 
     private void failAll(RequestBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
                          long nowNanos, List<PendingRecord> retries, CompletionRun done) {
-        Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message());
+        Attempt attempt = Attempt.failed(batch.sentAt(), took, c.code(), c.message());
         for (int i = 0; i < batch.recordCount(); i++) {
             PendingRecord r = batch.record(i);
             r.addAttempt(attempt);
-            settleFailed(r, c, cause, batch.pipeline.stream, nowNanos, retries, done);
+            settleFailed(r, c, cause, nowNanos, retries, done);
         }
     }
 
     /** Fails the record, or schedules its retry. */
-    private void settleFailed(PendingRecord r, ErrorClassifier.Classified c, Throwable cause, String stream,
-                              long nowNanos, List<PendingRecord> retries, CompletionRun done) {
+    private void settleFailed(PendingRecord r, ErrorClassifier.Classified c, Throwable cause, long nowNanos,
+                              List<PendingRecord> retries, CompletionRun done) {
         if (r.isDone()) {
             return; // failed by close() while its request was in flight
         }
-        if (c.kind() == ErrorClassifier.Kind.CLOSED) {
-            fail(done, r, new ProducerClosedException("Producer closed while the request carrying the record for "
-                    + destination.describe(stream) + " was in flight; " + destination.serviceName()
-                    + " may still have written it", r.attempts(), cause));
-            return;
-        }
-        if (c.kind() != ErrorClassifier.Kind.RETRYABLE && warned.add(stream + "|" + c.code())) {
-            log.warn("{}: {} answered {} ({}); failing the affected records without retry", destination.describe(stream),
+        if (c.kind() != ErrorClassifier.Kind.RETRYABLE && c.kind() != ErrorClassifier.Kind.CLOSED && warned.add(r.stream + "|" + c.code())) {
+            log.warn("{}: {} answered {} ({}); failing the affected records without retry", destination.describe(r.stream),
                     destination.serviceName(), c.code(), c.message());
         }
-        switch (c.kind()) {
-            case STREAM_NOT_FOUND:
-                fail(done, r, new StreamNotFoundException(capitalized(destination.describe(stream)) + " was not found (" + c.code()
-                        + ": " + c.message() + "). Create the " + destination.streamNoun()
-                        + " or fix its name; the producer does not retry this.", r.attempts(), cause));
-                break;
-            case REJECTED:
-                fail(done, r, new RecordRejectedException(destination.serviceName() + " rejected the record for "
-                        + destination.describe(stream) + " with "
-                        + c.code() + ": " + c.message() + ". Retrying cannot fix this.", c.code(), r.attempts(), cause));
-                break;
-            default:
-                if (failIfThrottled && ErrorClassifier.isThrottling(c.code())) {
-                    fail(done, r, new io.shardwise.producer.RecordThrottledException("Record for " + destination.describe(stream)
-                            + " was throttled (" + c.code() + ": " + c.message() + ") and failIfThrottled is on, so it was not"
-                            + " retried; send it again later or shed it", r.attempts(), cause));
-                } else if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
-                    fail(done, r, new RetriesExhaustedException("Record for " + destination.describe(stream) + " failed on all "
-                            + r.attemptCount() + " attempts allowed by maxAttempts; last error " + c.code() + ": " + c.message(),
-                            r.attempts(), cause));
-                } else if (nowNanos - r.deadlineNanos >= 0) {
-                    fail(done, r, expired(r, stream));
-                } else {
-                    r.retryAtNanos = Math.min(nowNanos + retryPolicy.delayNanos(r.attemptCount()), r.deadlineNanos);
-                    retries.add(r);
-                    counters.retried.increment();
-                }
+        RecordFailedException fatal = failures.unretryable(r, c, cause);
+        if (fatal != null) {
+            fail(done, r, fatal);
+        } else if (failIfThrottled && ErrorClassifier.isThrottling(c.code())) {
+            fail(done, r, failures.throttled(r, c, cause));
+        } else if (maxAttempts > 0 && r.attemptCount() >= maxAttempts) {
+            fail(done, r, failures.exhausted(r, c.code(), c.message(), cause));
+        } else if (nowNanos - r.deadlineNanos >= 0) {
+            fail(done, r, failures.expired(r));
+        } else {
+            r.retryAt(Math.min(nowNanos + retryPolicy.delayNanos(r.attemptCount()), r.deadlineNanos));
+            retries.add(r);
+            counters.retried.increment();
         }
     }
 
@@ -355,16 +335,8 @@ final class ResponseHandler {
         done.add(() -> r.fail(e));
     }
 
-    RecordExpiredException expired(PendingRecord r, String stream) {
-        List<Attempt> attempts = r.attempts();
-        String last = attempts.isEmpty() ? "it was never sent"
-                : "last error " + attempts.get(attempts.size() - 1).errorCode().orElse("none") + ": "
-                        + attempts.get(attempts.size() - 1).errorMessage().orElse("");
-        return new RecordExpiredException("Record for " + destination.describe(stream) + " was not delivered within recordTtl=" + recordTtl
-                + " after " + attempts.size() + " attempt(s); " + last, attempts, null);
-    }
-
-    private static String capitalized(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    /** @return the failure of a record that outlived its TTL */
+    RecordExpiredException expired(PendingRecord r) {
+        return failures.expired(r);
     }
 }

@@ -1,25 +1,32 @@
 package io.shardwise.producer.internal;
 
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The records waiting for one predicted shard, oldest first, with their total size. When the
- * producer preserves shard order, {@link #locked} is set while a request holding records of this
- * shard is in flight, and nothing more is taken from it until that request completes.
+ * The records waiting for one predicted shard, oldest first, with their total size and the shard's
+ * rate limiter. When the producer preserves shard order, the queue is {@link #lock() locked} while a
+ * request holding records of this shard is in flight, and nothing more is taken from it until that
+ * request completes.
  *
  * <p>Confined to the sender thread.
  */
 final class ShardQueue {
-    /** The predicted shard; {@code null} for the queue of records no open shard covers. */
-    final String shardId;
-    final ArrayDeque<PendingRecord> records = new ArrayDeque<>();
-    long bytes;
-    boolean locked;
-    /** Paces this shard; {@code null} when rate limiting is off or the shard is unknown. */
-    final ShardRateLimiter limiter;
+    /** What {@link #scan} does with a visited record. */
+    enum Visit { SKIP, TAKE, STOP }
 
+    /** The predicted shard; {@code null} for the queue of records no open shard covers. */
+    private final String shardId;
+    private final ArrayDeque<PendingRecord> records = new ArrayDeque<>();
+    private long bytes;
+    private boolean locked;
+    /** Paces this shard; {@code null} when rate limiting is off or the shard is unknown. */
+    private final ShardRateLimiter limiter;
     /** Whether its records are aggregated (then the limiter's record count hardly binds: bytes do). */
-    final boolean aggregating;
+    private final boolean aggregating;
 
     ShardQueue(String shardId) {
         this(shardId, null, false);
@@ -29,6 +36,34 @@ final class ShardQueue {
         this.shardId = shardId;
         this.limiter = limiter;
         this.aggregating = aggregating;
+    }
+
+    /** @return the predicted shard, or {@code null} for unpredicted records */
+    String shardId() {
+        return shardId;
+    }
+
+    /** @return the shard's limiter, or {@code null} */
+    ShardRateLimiter limiter() {
+        return limiter;
+    }
+
+    /** @return the bytes (data plus partition keys) of the records waiting */
+    long bytes() {
+        return bytes;
+    }
+
+    /** @return whether a request holding this shard's records is in flight (preserved shard order) */
+    boolean isLocked() {
+        return locked;
+    }
+
+    void lock() {
+        locked = true;
+    }
+
+    void unlock() {
+        locked = false;
     }
 
     /**
@@ -69,17 +104,22 @@ final class ShardQueue {
     }
 
     void addLast(PendingRecord r) {
-        r.predictedShardId = shardId;
-        r.queue = this;
+        r.queuedIn(this);
         records.addLast(r);
         bytes += r.size;
     }
 
     void addFirst(PendingRecord r) {
-        r.predictedShardId = shardId;
-        r.queue = this;
+        r.queuedIn(this);
         records.addFirst(r);
         bytes += r.size;
+    }
+
+    /** Puts {@code taken} (records just polled from this queue, in order) back at its front. */
+    void putBack(List<PendingRecord> taken) {
+        for (int i = taken.size() - 1; i >= 0; i--) {
+            addFirst(taken.get(i));
+        }
     }
 
     PendingRecord peek() {
@@ -100,5 +140,56 @@ final class ShardQueue {
 
     boolean isEmpty() {
         return records.isEmpty();
+    }
+
+    /** Removes every record and hands it to {@code sink}, oldest first. */
+    void drainTo(Consumer<PendingRecord> sink) {
+        PendingRecord r;
+        while ((r = poll()) != null) {
+            sink.accept(r);
+        }
+    }
+
+    /**
+     * Removes the records that match and hands them to {@code removed}: one read-only pass while
+     * nothing matches ({@code ArrayDeque.removeIf} rewrites the queue only from the first match on).
+     */
+    void removeIf(Predicate<PendingRecord> match, Consumer<PendingRecord> removed, List<PendingRecord> scratch) {
+        if (records.isEmpty()) {
+            return;
+        }
+        scratch.clear();
+        records.removeIf(r -> {
+            if (match.test(r)) {
+                scratch.add(r);
+                return true;
+            }
+            return false;
+        });
+        for (PendingRecord r : scratch) {
+            bytes -= r.size;
+            removed.accept(r);
+        }
+        scratch.clear();
+    }
+
+    /**
+     * Visits up to {@code maxVisited} records in order: {@code visitor} says whether each stays
+     * ({@link Visit#SKIP}), leaves the queue ({@link Visit#TAKE}: the visitor has taken it) or ends
+     * the scan ({@link Visit#STOP}, the record stays).
+     */
+    void scan(int maxVisited, java.util.function.Function<PendingRecord, Visit> visitor) {
+        int visited = 0;
+        for (Iterator<PendingRecord> it = records.iterator(); it.hasNext() && visited < maxVisited; visited++) {
+            PendingRecord r = it.next();
+            Visit v = visitor.apply(r);
+            if (v == Visit.STOP) {
+                return;
+            }
+            if (v == Visit.TAKE) {
+                it.remove();
+                bytes -= r.size;
+            }
+        }
     }
 }

@@ -138,10 +138,10 @@ class FirehosePackingTest {
         assertThat(byCount.toBytes()).isEmpty();
     }
 
-    private StreamPipeline firehosePipeline(int packMaxSize) {
-        StreamPipeline p = new StreamPipeline("delivery", 0, 0,
+    private StreamAccumulator firehosePipeline(int packMaxSize) {
+        StreamAccumulator p = new StreamAccumulator("delivery", 0, 0,
                 packMaxSize > 0 ? new Aggregation(packMaxSize, 1_000_000, false, NEWLINE, Integer.MAX_VALUE) : null);
-        p.installMap(ShardMap.of(List.of()));
+        p.installMap(ShardMap.of(List.of()), NOW);
         return p;
     }
 
@@ -159,7 +159,7 @@ class FirehosePackingTest {
     @Property(tries = 60)
     void batchesKeepPutRecordBatchLimits(@ForAll("sizes") List<Integer> sizes,
                                          @ForAll @IntRange(min = 1024, max = 1000 * 1024) int packMaxSize) {
-        StreamPipeline p = firehosePipeline(packMaxSize);
+        StreamAccumulator p = firehosePipeline(packMaxSize);
         List<PendingRecord> all = new ArrayList<>();
         for (int size : sizes) {
             PendingRecord r = rec(Math.min(size, packMaxSize - 1));
@@ -204,7 +204,7 @@ class FirehosePackingTest {
 
     @Test
     void withoutPackingEachRecordIsItsOwnEntry() {
-        StreamPipeline p = firehosePipeline(0);
+        StreamAccumulator p = firehosePipeline(0);
         for (int i = 0; i < 3; i++) {
             p.enqueue(rec(10));
         }

@@ -130,6 +130,6 @@ class FlushWakeUpTest {
     }
 
     private static boolean parked(Thread loop) {
-        return loop != null && loop.getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(loop) instanceof Sender;
+        return loop != null && loop.getState() == Thread.State.TIMED_WAITING && LockSupport.getBlocker(loop) instanceof SenderInbox;
     }
 }

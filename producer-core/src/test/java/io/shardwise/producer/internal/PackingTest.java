@@ -60,9 +60,9 @@ class PackingTest {
         return ShardMapLoader.toMap(shards);
     }
 
-    private StreamPipeline pipeline() {
-        StreamPipeline p = new StreamPipeline("stream");
-        p.installMap(fourEqualShards());
+    private StreamAccumulator pipeline() {
+        StreamAccumulator p = new StreamAccumulator("stream");
+        p.installMap(fourEqualShards(), NOW);
         return p;
     }
 
@@ -85,7 +85,7 @@ class PackingTest {
         return new PendingRecord("stream", "k", null, new byte[0], size, high, n, NOW, FAR, outstanding);
     }
 
-    private RequestBatch assemble(StreamPipeline p) {
+    private RequestBatch assemble(StreamAccumulator p) {
         return p.assemble(MAX_COUNT, MAX_BYTES, false, NOW, expired::add);
     }
 
@@ -103,17 +103,17 @@ class PackingTest {
 
     @Test
     void recordsArePredictedToTheirShards() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         for (int s = 0; s < 4; s++) {
             PendingRecord r = rec(s, 10);
             p.enqueue(r);
-            assertThat(r.predictedShardId).isEqualTo("shardId-00000000000" + s);
+            assertThat(r.predictedShardId()).isEqualTo("shardId-00000000000" + s);
         }
     }
 
     @Test
     void exactly500OneByteRecordsFillOneBatchAnd501stGoesToTheNext() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         List<PendingRecord> all = new ArrayList<>();
         for (int i = 0; i < 501; i++) {
             PendingRecord r = rec(i % 4, 1);
@@ -135,7 +135,7 @@ class PackingTest {
 
     @Test
     void exactly500OnOneShard() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         List<PendingRecord> all = new ArrayList<>();
         for (int i = 0; i < 501; i++) {
             PendingRecord r = rec(2, 1);
@@ -149,7 +149,7 @@ class PackingTest {
 
     @Test
     void recordsSummingToExactly5MiBFitOneBatch() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         List<PendingRecord> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             PendingRecord r = rec(i % 4, MIB);
@@ -171,7 +171,7 @@ class PackingTest {
 
     @Test
     void oneByteOver5MiBDoesNotFit() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         List<PendingRecord> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             all.add(rec(0, MIB));
@@ -188,7 +188,7 @@ class PackingTest {
     @Test
     void manySmallRecordsSumExactlyToLimit() {
         // 5 MiB in 500 entries exactly: 499 of 10485 bytes and one making up the rest
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         int each = 10485;
         long rest = MAX_BYTES - 499L * each;
         List<PendingRecord> all = new ArrayList<>();
@@ -207,7 +207,7 @@ class PackingTest {
 
     @Test
     void single1MiBRecordAlone() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         PendingRecord r = rec(3, MIB);
         p.enqueue(r);
         RequestBatch b = assemble(p);
@@ -219,7 +219,7 @@ class PackingTest {
 
     @Test
     void recordBiggerThanMaxBytesTravelsAlone() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         long maxBytes = 1024;
         PendingRecord small1 = rec(0, 100);
         PendingRecord big = rec(1, 3000);
@@ -256,7 +256,7 @@ class PackingTest {
 
     @Test
     void bigRecordFirstInBatchFillsIt() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         PendingRecord big = rec(0, 2048);
         PendingRecord other = rec(1, 10);
         p.enqueue(big);
@@ -269,8 +269,8 @@ class PackingTest {
 
     @Test
     void fitsAndFullOfBatch() {
-        StreamPipeline p = pipeline();
-        RequestBatch b = new RequestBatch(p, 2, 100);
+        StreamAccumulator p = pipeline();
+        RequestBatch b = new RequestBatch("stream", 2, 100, 0, false);
         PendingRecord huge = rec(0, 500);
         assertThat(b.fits(huge)).as("an empty batch takes anything").isTrue();
         PendingRecord r60 = rec(0, 60);
@@ -283,7 +283,7 @@ class PackingTest {
         b.add(r40);
         assertThat(b.isFull()).isTrue();
         assertThat(b.fits(rec(0, 1))).isFalse();
-        RequestBatch byCount = new RequestBatch(p, 2, 1000);
+        RequestBatch byCount = new RequestBatch("stream", 2, 1000, 0, false);
         byCount.add(rec(0, 1));
         byCount.add(rec(0, 1));
         assertThat(byCount.isFull()).isTrue();
@@ -292,8 +292,8 @@ class PackingTest {
 
     @Test
     void toEntriesFollowsRecordOrder() {
-        StreamPipeline p = pipeline();
-        RequestBatch b = new RequestBatch(p, 10, MAX_BYTES);
+        StreamAccumulator p = pipeline();
+        RequestBatch b = new RequestBatch("stream", 10, MAX_BYTES, 0, false);
         PendingRecord r1 = new PendingRecord("stream", "key-1", null, new byte[] {1, 2}, 7, 0, 0, NOW, FAR, outstanding);
         PendingRecord r2 = new PendingRecord("stream", "key-2", "12345", new byte[] {3}, 6, 0, 12345, NOW, FAR, outstanding);
         b.add(r1);
@@ -334,7 +334,7 @@ class PackingTest {
     @Property(tries = 150)
     void mixedSizesPackWithinLimitsLosingNothing(@ForAll("scenarios") Scenario sc) {
         setUp();
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         Map<Integer, List<PendingRecord>> byShard = new HashMap<>();
         List<PendingRecord> all = new ArrayList<>();
         for (Spec s : sc.specs()) {
@@ -359,7 +359,7 @@ class PackingTest {
             for (PendingRecord r : rs) {
                 assertThat(seen.add(r)).as("record packed twice").isTrue();
                 int shard = (int) (r.hashHigh >>> 62);
-                assertThat(r.predictedShardId).isEqualTo("shardId-00000000000" + shard);
+                assertThat(r.predictedShardId()).isEqualTo("shardId-00000000000" + shard);
                 sentByShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(r);
             }
         }
@@ -374,27 +374,27 @@ class PackingTest {
 
     @Test
     void readyAtEmptyIsMaxValue() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         assertThat(p.readyAt(NOW, 100, NO_FLUSH, MAX_COUNT, MAX_BYTES, false)).isEqualTo(Long.MAX_VALUE);
         assertThat(p.readyAt(NOW, 100, NOW, MAX_COUNT, MAX_BYTES, true)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void readyAtBeforeMapIsMaxValue() {
-        StreamPipeline p = new StreamPipeline("stream");
+        StreamAccumulator p = new StreamAccumulator("stream");
         PendingRecord r = rec(0, 10);
         p.enqueue(r);
-        assertThat(p.wantsLoad()).isTrue();
+        assertThat(p.awaitsMap()).isTrue();
         assertThat(p.readyAt(NOW, 100, NOW, MAX_COUNT, MAX_BYTES, false)).isEqualTo(Long.MAX_VALUE);
-        p.installMap(fourEqualShards());
-        assertThat(p.wantsLoad()).isFalse();
-        assertThat(r.predictedShardId).isEqualTo("shardId-000000000000");
+        p.installMap(fourEqualShards(), NOW);
+        assertThat(p.awaitsMap()).isFalse();
+        assertThat(r.predictedShardId()).isEqualTo("shardId-000000000000");
         assertThat(records(assemble(p))).containsExactly(r);
     }
 
     @Test
     void readyAtIsOldestPlusLinger() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         p.enqueue(rec(0, 10, NOW + 50, FAR));
         p.enqueue(rec(1, 10, NOW + 20, FAR));
         p.enqueue(rec(1, 10, NOW + 5, FAR)); // not the head of its queue: heads are what counts
@@ -404,7 +404,7 @@ class PackingTest {
 
     @Test
     void readyAtNowWhenCountReached() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         p.enqueue(rec(0, 10, NOW, FAR));
         p.enqueue(rec(1, 10, NOW, FAR));
         assertThat(p.readyAt(NOW + 1, 100, NO_FLUSH, 3, MAX_BYTES, false)).isEqualTo(NOW + 100);
@@ -414,7 +414,7 @@ class PackingTest {
 
     @Test
     void readyAtNowWhenBytesReached() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         p.enqueue(light(0, 600));
         assertThat(p.readyAt(NOW + 1, 100, NO_FLUSH, MAX_COUNT, 1024, false)).isEqualTo(NOW + 100);
         p.enqueue(light(3, 423));
@@ -425,7 +425,7 @@ class PackingTest {
 
     @Test
     void readyAtNowWhenOldestAddedAtOrBeforeFlushMark() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         p.enqueue(rec(0, 10, NOW + 10, FAR));
         assertThat(p.readyAt(NOW + 11, 100, NOW + 9, MAX_COUNT, MAX_BYTES, false)).isEqualTo(NOW + 110);
         assertThat(p.readyAt(NOW + 11, 100, NOW + 10, MAX_COUNT, MAX_BYTES, false)).isEqualTo(NOW + 11);
@@ -434,14 +434,14 @@ class PackingTest {
 
     @Test
     void readyAtWithZeroLingerIsOldest() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         p.enqueue(rec(0, 10, NOW - 5, FAR));
         assertThat(p.readyAt(NOW, 0, NO_FLUSH, MAX_COUNT, MAX_BYTES, false)).isEqualTo(NOW - 5);
     }
 
     @Test
     void readyAtHandlesNanoTimeWrapAround() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         long added = Long.MAX_VALUE - 10;
         p.enqueue(rec(0, 10, added, added + 1_000_000));
         p.enqueue(rec(1, 10, added + 20, added + 1_000_000)); // overflows to negative
@@ -452,7 +452,7 @@ class PackingTest {
     @Test
     void readyAtWithNegativeNanoTimes() {
         // System.nanoTime() has an arbitrary origin: its values may be negative
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         long base = -5_000_000_000L;
         p.enqueue(rec(0, 10, base, base + 30_000_000_000L));
         assertThat(p.readyAt(base + 1, 100, base - 1_000_000_000L, MAX_COUNT, MAX_BYTES, false)).isEqualTo(base + 100);
@@ -463,7 +463,7 @@ class PackingTest {
 
     @Test
     void respectLocksSkipsQueuesTakenByAnInFlightBatch() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         List<List<PendingRecord>> byShard = new ArrayList<>();
         for (int s = 0; s < 4; s++) {
             List<PendingRecord> l = new ArrayList<>();
@@ -476,18 +476,18 @@ class PackingTest {
         }
         RequestBatch first = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
         assertThat(first.entryCount()).isEqualTo(3);
-        assertThat(first.lockedQueues).isNotEmpty().allMatch(q -> q.locked);
+        assertThat(first.lockedQueues()).isNotEmpty().allMatch(ShardQueue::isLocked);
         Set<String> lockedIds = new java.util.HashSet<>();
-        first.lockedQueues.forEach(q -> lockedIds.add(q.shardId));
+        first.lockedQueues().forEach(q -> lockedIds.add(q.shardId()));
         for (PendingRecord r : records(first)) {
-            assertThat(lockedIds).contains(r.predictedShardId);
+            assertThat(lockedIds).contains(r.predictedShardId());
         }
 
         RequestBatch second = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
         for (PendingRecord r : records(second)) {
-            assertThat(lockedIds).as("a locked shard must not appear in a second concurrent batch").doesNotContain(r.predictedShardId);
+            assertThat(lockedIds).as("a locked shard must not appear in a second concurrent batch").doesNotContain(r.predictedShardId());
         }
-        second.lockedQueues.forEach(q -> lockedIds.add(q.shardId));
+        second.lockedQueues().forEach(q -> lockedIds.add(q.shardId()));
         assertThat(second.entryCount()).isPositive();
 
         // every shard with records left is locked now: nothing sendable
@@ -497,13 +497,13 @@ class PackingTest {
         assertThat(p.readyAt(NOW, 0, NOW, 3, MAX_BYTES, false)).isEqualTo(NOW);
 
         // first batch completes: unlock its queues; the remaining records of those shards come next, in order
-        first.lockedQueues.forEach(q -> q.locked = false);
+        first.unlockQueues();
         RequestBatch third = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
         assertThat(third.entryCount()).isPositive();
         Set<String> firstIds = new java.util.HashSet<>();
-        first.lockedQueues.forEach(q -> firstIds.add(q.shardId));
+        first.lockedQueues().forEach(q -> firstIds.add(q.shardId()));
         for (PendingRecord r : records(third)) {
-            assertThat(firstIds).contains(r.predictedShardId);
+            assertThat(firstIds).contains(r.predictedShardId());
         }
         // overall: per-shard order across the three batches
         List<PendingRecord> sent = new ArrayList<>(records(first));
@@ -517,20 +517,20 @@ class PackingTest {
 
     @Test
     void withoutRespectLocksNothingIsLocked() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         for (int i = 0; i < 4; i++) {
             p.enqueue(rec(0, 10));
         }
         RequestBatch first = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
         assertThat(first.entryCount()).isEqualTo(2);
-        assertThat(first.lockedQueues).isEmpty();
+        assertThat(first.lockedQueues()).isEmpty();
         RequestBatch second = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
         assertThat(second.entryCount()).isEqualTo(2);
     }
 
     @Test
     void lockedQueueIsSkippedByReadyAt() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         p.enqueue(rec(0, 10, NOW, FAR));
         RequestBatch b = p.assemble(MAX_COUNT, MAX_BYTES, true, NOW, expired::add);
         assertThat(b.entryCount()).isEqualTo(1);
@@ -545,7 +545,7 @@ class PackingTest {
 
     @Test
     void expiredRecordsGoToConsumerNotBatch() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         PendingRecord exactlyDue = rec(0, 10, NOW - 100, NOW);
         PendingRecord past = rec(1, 10, NOW - 100, NOW - 1);
         PendingRecord live = rec(0, 10, NOW - 100, NOW + 1);
@@ -563,7 +563,7 @@ class PackingTest {
 
     @Test
     void removeExpiredKeepsLiveRecordsInOrder() {
-        StreamPipeline p = pipeline();
+        StreamAccumulator p = pipeline();
         PendingRecord a = rec(0, 10, NOW, FAR);
         PendingRecord b = rec(0, 10, NOW, NOW);
         PendingRecord c = rec(0, 10, NOW, FAR);
@@ -584,14 +584,14 @@ class PackingTest {
                 .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey(half.subtract(BigInteger.ONE).toString()).build())
                 .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1").build())
                 .build()));
-        StreamPipeline p = new StreamPipeline("stream");
-        p.installMap(onlyLowerHalf);
+        StreamAccumulator p = new StreamAccumulator("stream");
+        p.installMap(onlyLowerHalf, NOW);
         PendingRecord covered = rec(0, 10);
         PendingRecord uncovered = rec(3, 10);
         p.enqueue(covered);
         p.enqueue(uncovered);
-        assertThat(covered.predictedShardId).isEqualTo("low");
-        assertThat(uncovered.predictedShardId).isNull();
+        assertThat(covered.predictedShardId()).isEqualTo("low");
+        assertThat(uncovered.predictedShardId()).isNull();
         assertThat(records(assemble(p))).containsExactlyInAnyOrder(covered, uncovered);
     }
 
@@ -601,16 +601,16 @@ class PackingTest {
         ShardMap one = ShardMapLoader.toMap(List.of(Shard.builder().shardId("parent")
                 .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey(full.toString()).build())
                 .build()));
-        StreamPipeline p = new StreamPipeline("stream");
-        p.installMap(one);
+        StreamAccumulator p = new StreamAccumulator("stream");
+        p.installMap(one, NOW);
         List<PendingRecord> all = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             PendingRecord r = rec(i % 4, 10);
             all.add(r);
             p.enqueue(r);
-            assertThat(r.predictedShardId).isEqualTo("parent");
+            assertThat(r.predictedShardId()).isEqualTo("parent");
         }
-        p.installMap(fourEqualShards());
+        p.installMap(fourEqualShards(), NOW);
         List<PendingRecord> sent = new ArrayList<>();
         RequestBatch b;
         while ((b = assemble(p)).entryCount() > 0) {
@@ -621,15 +621,15 @@ class PackingTest {
             int shard = s;
             List<PendingRecord> expected = all.stream().filter(r -> (r.hashHigh >>> 62) == shard).toList();
             assertThat(sent.stream().filter(r -> (r.hashHigh >>> 62) == shard).toList()).containsExactlyElementsOf(expected);
-            assertThat(expected).allMatch(r -> r.predictedShardId.equals("shardId-00000000000" + shard));
+            assertThat(expected).allMatch(r -> r.predictedShardId().equals("shardId-00000000000" + shard));
         }
     }
     @Test
     void recordsAboveTheAggregationMemberLimitTravelAsThemselvesInOrderBetweenAggregates() {
         int maxMember = 4096;
-        StreamPipeline p = new StreamPipeline("stream", 0, 0,
+        StreamAccumulator p = new StreamAccumulator("stream", 0, 0,
                 new Aggregation(50 * 1024, 10_000, false, null, maxMember));
-        p.installMap(fourEqualShards());
+        p.installMap(fourEqualShards(), NOW);
         PendingRecord a = rec(0, 100);
         PendingRecord b = rec(0, maxMember);          // at the limit: still aggregated
         PendingRecord big = rec(0, maxMember + 1);    // one byte over: sent as itself

@@ -40,7 +40,6 @@ class ResponseHandlerTest {
     private Outstanding outstanding;
     private Counters counters;
     private RetryPolicy retryPolicy;
-    private StreamPipeline pipeline;
     private Instant sentAt;
     private int seq;
 
@@ -49,7 +48,6 @@ class ResponseHandlerTest {
         outstanding = new Outstanding();
         counters = new Counters();
         retryPolicy = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5), new java.util.SplittableRandom(7));
-        pipeline = new StreamPipeline(STREAM);
         sentAt = Instant.now();
     }
 
@@ -61,7 +59,7 @@ class ResponseHandlerTest {
         int n = seq++;
         PendingRecord r = new PendingRecord(STREAM, "key-" + n, null, new byte[] {(byte) n}, 7, n, n,
                 SENT_NANOS - 1_000, deadline, outstanding);
-        r.predictedShardId = "shardId-" + n;
+        r.queuedIn(new ShardQueue("shardId-" + n));
         return r;
     }
 
@@ -74,10 +72,9 @@ class ResponseHandlerTest {
     }
 
     private RequestBatch batch(List<PendingRecord> records) {
-        RequestBatch b = new RequestBatch(pipeline, 500, 5L * 1024 * 1024);
+        RequestBatch b = new RequestBatch(STREAM, 500, 5L * 1024 * 1024, 0, false);
         records.forEach(b::add);
-        b.sentAt = sentAt;
-        b.sentNanos = SENT_NANOS;
+        b.markSent(SENT_NANOS, sentAt);
         return b;
     }
 
@@ -147,9 +144,9 @@ class ResponseHandlerTest {
     void entriesAreMatchedByPositionNotByShard() {
         // entries answered in record order even when their shards interleave
         List<PendingRecord> rs = recs(3);
-        rs.get(0).predictedShardId = "B";
-        rs.get(1).predictedShardId = "A";
-        rs.get(2).predictedShardId = "B";
+        rs.get(0).queuedIn(new ShardQueue("B"));
+        rs.get(1).queuedIn(new ShardQueue("A"));
+        rs.get(2).queuedIn(new ShardQueue("B"));
         ResponseHandler.Outcome out = handler(0).handle(batch(rs),
                 response(ok("B", "s-first"), ok("A", "s-second"), ok("B", "s-third")), null, NOW);
         assertThat(out.predictionMisses()).isZero();
@@ -189,7 +186,7 @@ class ResponseHandlerTest {
         assertThat(rs.get(1).attempts().get(0).errorMessage()).contains("Rate exceeded for shard shardId-1");
         assertFailedAttempt(rs.get(3).attempts().get(0), sentAt, "InternalFailure");
         for (PendingRecord r : out.retries()) {
-            assertThat(r.retryAtNanos).isBetween(NOW, NOW + BASE_NANOS);
+            assertThat(r.retryAtNanos()).isBetween(NOW, NOW + BASE_NANOS);
         }
         assertThat(outstanding.succeeded()).isEqualTo(3);
         assertThat(counters.retried.sum()).isEqualTo(2);
@@ -237,8 +234,8 @@ class ResponseHandlerTest {
     @Test
     void predictionMissesAreCounted() {
         List<PendingRecord> rs = recs(5);
-        rs.forEach(r -> r.predictedShardId = "shardId-A");
-        rs.get(4).predictedShardId = null; // uncovered: no prediction, no miss
+        rs.forEach(r -> r.queuedIn(new ShardQueue("shardId-A")));
+        rs.get(4).queuedIn(new ShardQueue(null)); // uncovered: no prediction, no miss
         Destination.EntryResults resp = response(
                 ok("shardId-A", "1"), ok("shardId-B", "2"), ok("shardId-A", "3"), ok("shardId-C", "4"), ok("shardId-Z", "5"));
         ResponseHandler.Outcome out = handler(0).handle(batch(rs), resp, null, NOW);
@@ -250,7 +247,7 @@ class ResponseHandlerTest {
     @Test
     void failedEntriesAreNotPredictionMisses() {
         List<PendingRecord> rs = recs(2);
-        rs.forEach(r -> r.predictedShardId = "shardId-A");
+        rs.forEach(r -> r.queuedIn(new ShardQueue("shardId-A")));
         ResponseHandler.Outcome out = handler(0).handle(batch(rs),
                 response(err("InternalFailure", "x"), ok("shardId-A", "1")), null, NOW);
         assertThat(out.predictionMisses()).isZero();
@@ -324,8 +321,8 @@ class ResponseHandlerTest {
         assertThat(out.splits().get(1).entryCount()).isEqualTo(3);
         List<PendingRecord> carried = new ArrayList<>();
         for (RequestBatch half : out.splits()) {
-            assertThat(half.resent).isTrue();
-            assertThat(half.lockedQueues).isEmpty();
+            assertThat(half.isResent()).isTrue();
+            assertThat(half.lockedQueues()).isEmpty();
             for (int i = 0; i < half.recordCount(); i++) {
                 carried.add(half.record(i));
                 assertThat(half.entryData(i)).isSameAs(half.record(i).data);
@@ -343,10 +340,9 @@ class ResponseHandlerTest {
     @Test
     void rejectedSingleAggregateIsSplitIntoItsRecords() {
         List<PendingRecord> rs = recs(3);
-        RequestBatch b = new RequestBatch(pipeline, 500, 5L * 1024 * 1024);
+        RequestBatch b = new RequestBatch(STREAM, 500, 5L * 1024 * 1024, 0, false);
         b.addAggregate(rs, new byte[] {1, 2, 3}, "a", "7", 1);
-        b.sentAt = sentAt;
-        b.sentNanos = SENT_NANOS;
+        b.markSent(SENT_NANOS, sentAt);
         AwsServiceException e = serviceError(InvalidArgumentException.builder(), "InvalidArgumentException", "bad");
         ResponseHandler.Outcome out = handler(0).handle(b, null, e, NOW);
         assertThat(out.splits()).hasSize(1);
@@ -375,11 +371,10 @@ class ResponseHandlerTest {
     @Test
     void aggregateOnAnotherShardIsHeldWholeWithAllItsRecords() {
         List<PendingRecord> rs = recs(3);
-        rs.forEach(r -> r.predictedShardId = "shardId-1");
-        RequestBatch b = new RequestBatch(pipeline, 500, 5L * 1024 * 1024);
+        rs.forEach(r -> r.queuedIn(new ShardQueue("shardId-1")));
+        RequestBatch b = new RequestBatch(STREAM, 500, 5L * 1024 * 1024, 0, false);
         b.addAggregate(rs, new byte[] {1, 2, 3}, "a", "7", 1);
-        b.sentAt = sentAt;
-        b.sentNanos = SENT_NANOS;
+        b.markSent(SENT_NANOS, sentAt);
         ResponseHandler.Outcome out = handler(0).handle(b, response(ok("shardId-9", "495")), null, NOW);
         assertThat(out.heldForRefresh()).hasSize(1);
         ResponseHandler.HeldAggregate held = out.heldForRefresh().get(0);
@@ -427,7 +422,7 @@ class ResponseHandlerTest {
             assertThat(r.isDone()).isFalse();
             assertThat(r.attempts()).hasSize(1);
             assertFailedAttempt(r.attempts().get(0), sentAt, expectedCode);
-            assertThat(r.retryAtNanos).isBetween(NOW, NOW + BASE_NANOS);
+            assertThat(r.retryAtNanos()).isBetween(NOW, NOW + BASE_NANOS);
         }
         assertThat(counters.retried.sum()).isEqualTo(3);
         assertThat(outstanding.failed()).isZero();
@@ -510,7 +505,7 @@ class ResponseHandlerTest {
         }
         assertThat(rs.get(0).attempts()).hasSize(20);
         // back-off ceiling grows but stays capped at the max (5 s)
-        assertThat(rs.get(0).retryAtNanos).isBetween(NOW, NOW + Duration.ofSeconds(5).toNanos());
+        assertThat(rs.get(0).retryAtNanos()).isBetween(NOW, NOW + Duration.ofSeconds(5).toNanos());
     }
 
     @Test
@@ -524,7 +519,7 @@ class ResponseHandlerTest {
                 err("InternalFailure", "boom"),
                 err("InternalFailure", "boom")), null, NOW);
         assertThat(out.retries()).containsExactly(live);
-        assertThat(live.retryAtNanos).as("retry not scheduled after the deadline").isBetween(NOW, live.deadlineNanos);
+        assertThat(live.retryAtNanos()).as("retry not scheduled after the deadline").isBetween(NOW, live.deadlineNanos);
         RecordFailedException f = failure(due);
         assertThat(f).isInstanceOf(RecordExpiredException.class);
         assertThat(f.getMessage()).contains("ProvisionedThroughputExceededException").contains(STREAM);
@@ -547,7 +542,7 @@ class ResponseHandlerTest {
     @Test
     void expiredOfNeverSentRecordSaysSo() {
         PendingRecord r = rec(NOW);
-        RecordExpiredException e = handler(0).expired(r, STREAM);
+        RecordExpiredException e = handler(0).expired(r);
         assertThat(e.attempts()).isEmpty();
         assertThat(e.getMessage()).contains("never sent").contains(STREAM).contains("PT30S");
     }
@@ -607,8 +602,9 @@ class ResponseHandlerTest {
     @Test
     void failIfThrottledFailsThrottledEntriesAtOnceAndRetriesTheOthers() {
         List<PendingRecord> rs = recs(3);
-        ResponseHandler h = new ResponseHandler(0, Duration.ofSeconds(30), retryPolicy, counters, new ObserverRegistry(),
-                new KinesisDestination(null, false, Duration.ofSeconds(1)), true);
+        ResponseHandler h = new ResponseHandler(0, retryPolicy, counters, new ObserverRegistry(),
+                new KinesisDestination(null, false, Duration.ofSeconds(1)), true,
+                new RecordFailures(new KinesisDestination(null, false, Duration.ofSeconds(1)), Duration.ofSeconds(30)));
         ResponseHandler.Outcome out = h.handle(batch(rs), response(err("ProvisionedThroughputExceededException", "slow down"),
                 err("InternalFailure", "oops"), ok("shardId-2", "9")), null, NOW);
         RecordFailedException f = failure(rs.get(0));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A backlogged four-shard stream paced by the real packing and rate limiting code
- * ({@link StreamPipeline#readyAt}, {@link StreamPipeline#assemble}, each shard's
+ * ({@link StreamAccumulator#readyAt}, {@link StreamAccumulator#assemble}, each shard's
  * {@link ShardRateLimiter}) against a simulated service on a virtual clock: requests reach it after a
  * random delay that grows with their size, it counts each entry in a sliding one-second window per
  * shard (1 MiB/s, throttling what does not fit, as Kinesis does) and answers after another random
@@ -54,9 +54,8 @@ class ShardPacingSimulationTest {
 
     @Test
     void aBackloggedStreamUsesItsShardsByteLimitWithoutThrottlingOrTrickling() {
-        StreamPipeline p = new StreamPipeline("stream", 1000, MIB, new Aggregation(50 * 1024, 10_000, false));
-        p.nowNanos = T0;
-        p.installMap(PackingTest.fourEqualShards());
+        StreamAccumulator p = new StreamAccumulator("stream", 1000, MIB, new Aggregation(50 * 1024, 10_000, false));
+        p.installMap(PackingTest.fourEqualShards(), T0);
         SplittableRandom random = new SplittableRandom(7);
         topUp(p, T0);
 
@@ -109,9 +108,7 @@ class ShardPacingSimulationTest {
             while (!answers.isEmpty() && answers.peek().answeredAt <= t) {
                 InFlight f = answers.poll();
                 inFlight--;
-                for (ShardQueue q : f.batch.lockedQueues) {
-                    q.locked = false;
-                }
+                f.batch.unlockQueues();
                 feedLimiters(f, t);
                 for (int r = 0; r < f.batch.recordCount(); r++) {
                     if (f.throttled[entryOf(f.batch, r)]) {
@@ -123,7 +120,7 @@ class ShardPacingSimulationTest {
             topUp(p, t);
             long readyAt = p.readyAt(t, 100 * MS, T0 - Long.MAX_VALUE / 2, 500, 5L * MIB, true);
             long next = t + 10 * MS;
-            if (readyAt != StreamPipeline.NOTHING_QUEUED && readyAt - t <= 0) {
+            if (readyAt != StreamAccumulator.NOTHING_QUEUED && readyAt - t <= 0) {
                 while (inFlight < 32) {
                     RequestBatch batch = p.assemble(500, 5L * MIB, true, t, expired::add, 1);
                     if (batch.isEmpty()) {
@@ -141,7 +138,7 @@ class ShardPacingSimulationTest {
                     arrivals.add(new InFlight(batch, t, arrives));
                 }
                 next = t + MS; // what is left (limited, locked) is judged again shortly, as the sender does
-            } else if (readyAt != StreamPipeline.NOTHING_QUEUED && readyAt - next < 0) {
+            } else if (readyAt != StreamAccumulator.NOTHING_QUEUED && readyAt - next < 0) {
                 next = readyAt;
             }
             if (!arrivals.isEmpty() && arrivals.peek().arrivesAt < next) {
@@ -168,7 +165,7 @@ class ShardPacingSimulationTest {
         RequestBatch b = f.batch;
         Map<ShardQueue, long[]> perQueue = new IdentityHashMap<>(); // entries, bytes, counted entries, counted bytes
         for (int e = 0; e < b.entryCount(); e++) {
-            long[] sums = perQueue.computeIfAbsent(b.record(b.entryStart(e)).queue, q -> new long[4]);
+            long[] sums = perQueue.computeIfAbsent(b.record(b.entryStart(e)).queue(), q -> new long[4]);
             sums[0]++;
             sums[1] += b.entrySize(e);
             if (!f.throttled[e]) {
@@ -177,8 +174,8 @@ class ShardPacingSimulationTest {
             }
         }
         perQueue.forEach((q, sums) -> {
-            q.limiter.onAnswered((int) sums[0], sums[1], (int) sums[2], sums[3], f.sentAt, now);
-            q.limiter.onResult((int) sums[2], (int) (sums[0] - sums[2]), now);
+            q.limiter().onAnswered((int) sums[0], sums[1], (int) sums[2], sums[3], f.sentAt, now);
+            q.limiter().onResult((int) sums[2], (int) (sums[0] - sums[2]), now);
         });
     }
 
@@ -196,7 +193,7 @@ class ShardPacingSimulationTest {
     }
 
     /** Keeps every shard's queue backlogged: at least 3,000 records (3 s of its limit) waiting. */
-    private void topUp(StreamPipeline p, long now) {
+    private void topUp(StreamAccumulator p, long now) {
         for (int s = 0; s < SHARDS; s++) {
             while (queued[s] < 3000) {
                 long n = seq++;
