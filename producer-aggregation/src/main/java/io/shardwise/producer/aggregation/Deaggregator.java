@@ -48,6 +48,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * {@link LambdaDeaggregator}.
  *
  * <p>Immutable and thread-safe.
+ *
+ * <p>Long because it reads the whole KPL format (magic, protobuf, key tables, MD5 check) and
+ * applies the hash-range filter, with the error reporting of each malformed case, in one place.
  */
 public final class Deaggregator {
 

@@ -32,6 +32,9 @@ import java.util.Optional;
  *
  * <p><b>Not thread-safe</b>: confine an instance to one thread, or guard it with the shard buffer's
  * lock.
+ *
+ * <p>Long because the KPL aggregated-record format is written here end to end (magic, protobuf
+ * message with its key tables, MD5 trailer) with its size accounting, so that one class owns the format.
  */
 public final class RecordAggregator {
 

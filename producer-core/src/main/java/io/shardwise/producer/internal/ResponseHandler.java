@@ -17,6 +17,9 @@ import java.util.List;
  *
  * <p>Runs on the callback executor, so user callbacks attached to the futures run there. Thread-safe:
  * it keeps no state of its own; what the sender must see (retries, shard mismatches) it returns.
+ *
+ * <p>Long because every outcome of one answer (stored, stored on an unexpected shard, entry
+ * failed, request failed, request rejected whole and split) is decided in one place, in entry order.
  */
 final class ResponseHandler {
     /** Entry outcome codes in {@link Outcome#results()}. */

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *   <li>hands the completions it decided to the callback executor, and says when to run again.</li>
  * </ol>
  * Responses are handled on the callback executor by {@link ResponseHandler}; what they decide comes
- * back as an event. Only this class knows the order of a step; that is why it is the longest of the
- * engine's classes (the shard-map lifecycle, which reacts to events, lives here too).
+ * back as an event.
+ *
+ * <p>Long because it is the loop: the one place that knows the order of a step, and the shard-map
+ * lifecycle that reacts to the loop's events; the state it steers lives in the parts above.
  */
 final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * failure reason or error code; after that a callback does map look-ups and meter updates only,
  * never a registry look-up (and on the success path no allocation of its own). It never throws: a
  * failure is logged once at WARN and the event is dropped.
+ *
+ * <p>Long because it implements every observer callback against those meters, with the per-stream
+ * and per-shard meter caches that keep the callbacks allocation-free.
  */
 final class MetricsObserver implements ProducerObserver {
     private static final Logger log = LoggerFactory.getLogger(MetricsObserver.class);

@@ -60,6 +60,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. Binds to one registry once (bind to a {@code CompositeMeterRegistry} to export
  * to several). {@link #close()} unregisters the observer and removes every meter this binder
  * registered; it does not close the producer.
+ *
+ * <p>Long because it binds the whole KPL metric set in one place: every producer-wide counter and
+ * gauge read from {@code stats()}, the granularity and tag options, and the removal of each meter on close.
  */
 public final class ProducerMetrics implements MeterBinder, AutoCloseable {
 
