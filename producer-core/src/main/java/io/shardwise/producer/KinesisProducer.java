@@ -1,6 +1,6 @@
 package io.shardwise.producer;
 
-import io.shardwise.producer.internal.Pipeline;
+import io.shardwise.producer.internal.Engines;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -36,10 +36,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 public final class KinesisProducer extends ShardwiseProducer {
     private final String defaultStream;
     private final ProducerConfig config;
+    private final Engines.KinesisEngine engine;
 
-    private KinesisProducer(Builder b, Pipeline.ClientSettings settings, Executor callbackExecutor) {
-        super(new Pipeline(b.kinesisClient, settings, b.config, callbackExecutor),
-                b.config.recordTtl().plus(b.config.requestTimeout()));
+    private KinesisProducer(Builder b, Engines.KinesisEngine engine) {
+        super(engine, b.config.recordTtl().plus(b.config.requestTimeout()));
+        this.engine = engine;
         this.config = b.config;
         this.defaultStream = b.streamName;
     }
@@ -60,7 +61,7 @@ public final class KinesisProducer extends ShardwiseProducer {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(String partitionKey, byte[] data) {
-        return pipeline().add(defaultStream, partitionKey, null, data);
+        return engine.add(defaultStream, partitionKey, null, data);
     }
 
     /**
@@ -77,7 +78,7 @@ public final class KinesisProducer extends ShardwiseProducer {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<PutResult> addUserRecord(String streamName, String partitionKey, byte[] data) {
-        return pipeline().add(streamName, partitionKey, null, data);
+        return engine.add(streamName, partitionKey, null, data);
     }
 
     /**
@@ -91,7 +92,7 @@ public final class KinesisProducer extends ShardwiseProducer {
      */
     public CompletableFuture<PutResult> addUserRecord(UserRecord record) {
         Objects.requireNonNull(record, "record");
-        return pipeline().add(record.streamName().orElse(defaultStream), record.partitionKey(),
+        return engine.add(record.streamName().orElse(defaultStream), record.partitionKey(),
                 record.explicitHashKey().orElse(null), record.data());
     }
 
@@ -170,7 +171,8 @@ public final class KinesisProducer extends ShardwiseProducer {
             if (streamName != null && streamName.isEmpty()) {
                 throw new IllegalArgumentException("streamName must not be empty");
             }
-            return new KinesisProducer(this, clientSettings(kinesisClient != null, "kinesisClient"), callbackExecutor());
+            return new KinesisProducer(this, Engines.kinesis(kinesisClient, clientSettings(kinesisClient != null, "kinesisClient"), config,
+                    callbackExecutor()));
         }
     }
 }

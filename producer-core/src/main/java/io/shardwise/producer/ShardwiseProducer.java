@@ -1,6 +1,6 @@
 package io.shardwise.producer;
 
-import io.shardwise.producer.internal.Pipeline;
+import io.shardwise.producer.internal.Engines;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,26 +13,23 @@ import software.amazon.awssdk.regions.Region;
  * What every Shardwise producer offers besides adding records: flushing, observing, counters and
  * closing. The producers are {@link KinesisProducer} and
  * {@link io.shardwise.producer.firehose.FirehoseProducer}; this type is not meant to be extended
- * outside the library (its constructor takes the library's internal engine).
+ * outside the library (its constructor takes the library's internal engine). It is not {@code sealed}
+ * because its two subclasses live in different packages, which a sealed class outside a named
+ * module does not allow.
  *
  * <p>Thread-safe: any number of threads may call these methods.
  */
 public abstract class ShardwiseProducer implements AutoCloseable {
-    private final Pipeline pipeline;
+    private final Engines.ProducerEngine engine;
     private final Duration defaultCloseTimeout;
 
     /**
-     * @param pipeline the engine the producer runs on
+     * @param engine the engine the producer runs on
      * @param defaultCloseTimeout how long {@link #close()} waits for outstanding records
      */
-    protected ShardwiseProducer(Pipeline pipeline, Duration defaultCloseTimeout) {
-        this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    protected ShardwiseProducer(Engines.ProducerEngine engine, Duration defaultCloseTimeout) {
+        this.engine = Objects.requireNonNull(engine, "engine");
         this.defaultCloseTimeout = Objects.requireNonNull(defaultCloseTimeout, "defaultCloseTimeout");
-    }
-
-    /** @return the engine, for the producers' own add methods */
-    protected final Pipeline pipeline() {
-        return pipeline;
     }
 
     /**
@@ -42,12 +39,12 @@ public abstract class ShardwiseProducer implements AutoCloseable {
      *     or has failed (check the records' own futures for which)
      */
     public final CompletableFuture<Void> flush() {
-        return pipeline.flush();
+        return engine.flush();
     }
 
     /** @return the records added and not yet completed */
     public final long outstandingRecords() {
-        return pipeline.stats().outstandingRecords();
+        return engine.stats().outstandingRecords();
     }
 
     /**
@@ -59,17 +56,17 @@ public abstract class ShardwiseProducer implements AutoCloseable {
      * @return a handle whose {@code close()} unregisters it
      */
     public final AutoCloseable addObserver(ProducerObserver observer) {
-        return pipeline.addObserver(observer);
+        return engine.addObserver(observer);
     }
 
     /** @return a snapshot of this producer's counters */
     public final ProducerStats stats() {
-        return pipeline.stats();
+        return engine.stats();
     }
 
     /** @return whether {@code close} was called (the producer then accepts no records) */
     public final boolean isClosed() {
-        return pipeline.isClosed();
+        return engine.isClosed();
     }
 
     /**
@@ -92,7 +89,7 @@ public abstract class ShardwiseProducer implements AutoCloseable {
      * @return the final summary: records added, delivered, failed by reason (also logged at INFO)
      */
     public final ProducerStats close(Duration timeout) {
-        return pipeline.close(Objects.requireNonNull(timeout, "timeout"));
+        return engine.close(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -163,12 +160,12 @@ public abstract class ShardwiseProducer implements AutoCloseable {
          * @return the settings for a producer-built client
          * @throws IllegalArgumentException if client settings are given together with a client
          */
-        protected final Pipeline.ClientSettings clientSettings(boolean clientGiven, String clientSetter) {
+        protected final Engines.ClientSettings clientSettings(boolean clientGiven, String clientSetter) {
             if (clientGiven && (region != null || endpointOverride != null || credentialsProvider != null)) {
                 throw new IllegalArgumentException("region, endpointOverride and credentialsProvider apply to a producer-built client;"
                         + " configure the " + clientSetter + " you pass instead");
             }
-            return new Pipeline.ClientSettings(region, endpointOverride, credentialsProvider);
+            return new Engines.ClientSettings(region, endpointOverride, credentialsProvider);
         }
 
         /** @return the executor set with {@link #callbackExecutor}, or {@code null} for the producer's own */

@@ -5,7 +5,7 @@ import io.shardwise.producer.InvalidUserRecordException;
 import io.shardwise.producer.ProducerClosedException;
 import io.shardwise.producer.RecordFailedException;
 import io.shardwise.producer.ShardwiseProducer;
-import io.shardwise.producer.internal.Pipeline;
+import io.shardwise.producer.internal.Engines;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -46,17 +46,13 @@ public final class FirehoseProducer extends ShardwiseProducer {
     private final String defaultDeliveryStream;
     private final FirehoseProducerConfig config;
 
-    private FirehoseProducer(Builder b, Pipeline.ClientSettings settings, Executor callbackExecutor) {
-        super(Pipeline.forFirehose(b.firehoseClient, settings, b.config.engineConfig(), packing(b.config), callbackExecutor),
-                b.config.recordTtl().plus(b.config.requestTimeout()));
+    private final Engines.FirehoseEngine engine;
+
+    private FirehoseProducer(Builder b, Engines.FirehoseEngine engine) {
+        super(engine, b.config.recordTtl().plus(b.config.requestTimeout()));
+        this.engine = engine;
         this.config = b.config;
         this.defaultDeliveryStream = b.deliveryStreamName;
-    }
-
-    private static Pipeline.Packing packing(FirehoseProducerConfig config) {
-        return config.packingEnabled()
-                ? new Pipeline.Packing(config.packingMaxSize(), FirehoseProducerConfig.PACKING_MAX_COUNT, config.packingDelimiter())
-                : null;
     }
 
     /** @return a builder for a producer */
@@ -75,7 +71,7 @@ public final class FirehoseProducer extends ShardwiseProducer {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<FirehosePutResult> addRecord(byte[] data) {
-        return pipeline().addToDeliveryStream(defaultDeliveryStream, data);
+        return engine.add(defaultDeliveryStream, data);
     }
 
     /**
@@ -90,7 +86,7 @@ public final class FirehoseProducer extends ShardwiseProducer {
      * @throws ProducerClosedException if the producer was closed
      */
     public CompletableFuture<FirehosePutResult> addRecord(String deliveryStreamName, byte[] data) {
-        return pipeline().addToDeliveryStream(deliveryStreamName, data);
+        return engine.add(deliveryStreamName, data);
     }
 
     /** @return the configuration this producer runs with */
@@ -148,7 +144,8 @@ public final class FirehoseProducer extends ShardwiseProducer {
             if (deliveryStreamName != null && deliveryStreamName.isEmpty()) {
                 throw new IllegalArgumentException("deliveryStreamName must not be empty");
             }
-            return new FirehoseProducer(this, clientSettings(firehoseClient != null, "firehoseClient"), callbackExecutor());
+            return new FirehoseProducer(this, Engines.firehose(firehoseClient, clientSettings(firehoseClient != null, "firehoseClient"), config,
+                    FirehoseProducerConfig.PACKING_MAX_COUNT, callbackExecutor()));
         }
     }
 }

@@ -24,6 +24,8 @@ final class CallbackExecutor implements Executor {
     private final AtomicBoolean warned = new AtomicBoolean();
     private final Object fallbackLock = new Object();
     private ExecutorService fallback;
+    /** Where refused tasks go instead of an own thread (tests on a virtual clock), or {@code null}. */
+    private final Executor givenFallback;
     private boolean closed;
 
     /**
@@ -31,8 +33,16 @@ final class CallbackExecutor implements Executor {
      * @param fallbackThreadName the name of the fallback thread, started the first time {@code target} refuses a task
      */
     CallbackExecutor(Executor target, String fallbackThreadName) {
+        this(target, fallbackThreadName, null);
+    }
+
+    /**
+     * @param givenFallback runs refused tasks instead of a thread of the producer's own, or {@code null}
+     */
+    CallbackExecutor(Executor target, String fallbackThreadName, Executor givenFallback) {
         this.target = target;
         this.fallbackThreadName = fallbackThreadName;
+        this.givenFallback = givenFallback;
     }
 
     @Override
@@ -76,6 +86,9 @@ final class CallbackExecutor implements Executor {
             if (closed) {
                 // The producer is gone: run in the caller rather than drop a completion.
                 return Runnable::run;
+            }
+            if (givenFallback != null) {
+                return givenFallback;
             }
             if (fallback == null) {
                 fallback = Executors.newSingleThreadExecutor(r -> {

@@ -51,7 +51,7 @@ final class CompletionRun {
 
     /** The user records of one stored entry of a request: each completes with the entry's shard and sequence number. */
     private static final class Stored extends Step {
-        private final PutRecordsBatch batch;
+        private final RequestBatch batch;
         private final int from;
         private final int to;
         private final String shardId;
@@ -60,7 +60,7 @@ final class CompletionRun {
         private final Attempt attempt;
         private int next;
 
-        Stored(PutRecordsBatch batch, int from, int to, String shardId, String id, boolean aggregated, Attempt attempt) {
+        Stored(RequestBatch batch, int from, int to, String shardId, String id, boolean aggregated, Attempt attempt) {
             this.batch = batch;
             this.from = from;
             this.to = to;
@@ -94,7 +94,7 @@ final class CompletionRun {
     }
 
     /** Adds the successes of the records {@code from .. to - 1} of {@code batch}, stored together in one entry. */
-    void addStored(PutRecordsBatch batch, int from, int to, String shardId, String id, boolean aggregated, Attempt attempt) {
+    void addStored(RequestBatch batch, int from, int to, String shardId, String id, boolean aggregated, Attempt attempt) {
         steps.add(new Stored(batch, from, to, shardId, id, aggregated, attempt));
     }
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The service a pipeline writes to: Kinesis data streams (PutRecords, shard-aware) or Firehose
@@ -25,12 +24,14 @@ interface Destination {
     boolean predictsShards();
 
     /**
-     * Reads a stream's shards (only called when {@link #predictsShards()}).
+     * Reads a stream's open shards and their hash-key ranges (only called when {@link #predictsShards()}).
      *
      * @param stream the stream
-     * @return every shard of the stream, open and closed
+     * @return the map of its open shards; fails if they cannot be read (or cannot be read as a map)
      */
-    CompletableFuture<List<Shard>> listShards(String stream);
+    default CompletableFuture<ShardMap> shardMap(String stream) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(serviceName() + " has no shards"));
+    }
 
     /**
      * Sends one packed batch.
@@ -40,7 +41,7 @@ interface Destination {
      * @param timeout the call's time limit
      * @return the per-entry answers, in the order of the batch's entries
      */
-    CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout);
+    CompletableFuture<EntryResults> send(String stream, RequestBatch batch, Duration timeout);
 
     /**
      * Reads the largest record the stream accepts (data plus partition key), where the service has

@@ -1,6 +1,5 @@
 package io.shardwise.producer.internal;
 
-import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.firehose.FirehosePutResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
 import software.amazon.awssdk.services.firehose.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Firehose delivery streams: PutRecordBatch, one queue per delivery stream, no keys. Each entry's
@@ -22,7 +20,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 final class FirehoseDestination implements Destination {
     /** Results of Firehose records: {@link FirehosePutResult}. */
-    static final PendingRecord.ResultFactory RESULTS =
+    static final RecordFuture.ResultFactory<FirehosePutResult> RESULTS =
             (shardId, recordId, position, packed, attempts) -> new FirehosePutResult(recordId, packed, position, attempts);
 
     private final FirehoseAsyncClient client;
@@ -34,9 +32,9 @@ final class FirehoseDestination implements Destination {
     }
 
     /** @return a client from {@code settings}, with SDK retries off (the producer retries per record) */
-    static FirehoseAsyncClient buildClient(Pipeline.ClientSettings settings, ProducerConfig config) {
+    static FirehoseAsyncClient buildClient(Engines.ClientSettings settings, EngineConfig config) {
         FirehoseAsyncClientBuilder b = FirehoseAsyncClient.builder()
-                .httpClientBuilder(Pipeline.httpClient(config))
+                .httpClientBuilder(OwnEventLoopsHttpClient.forEngine(config))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         settings.applyTo(b);
         return b.build();
@@ -58,12 +56,7 @@ final class FirehoseDestination implements Destination {
     }
 
     @Override
-    public CompletableFuture<List<Shard>> listShards(String stream) {
-        throw new UnsupportedOperationException("Firehose delivery streams have no shards");
-    }
-
-    @Override
-    public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
+    public CompletableFuture<EntryResults> send(String stream, RequestBatch batch, Duration timeout) {
         List<Record> records = new ArrayList<>(batch.entryCount());
         for (int i = 0; i < batch.entryCount(); i++) {
             records.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(batch.entryData(i))).build());

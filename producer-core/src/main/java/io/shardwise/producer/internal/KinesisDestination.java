@@ -10,7 +10,6 @@ import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryReques
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /** Kinesis data streams: PutRecords with partition and explicit hash keys, shards read with ListShards. */
 final class KinesisDestination implements Destination {
@@ -47,12 +46,21 @@ final class KinesisDestination implements Destination {
     }
 
     @Override
-    public CompletableFuture<List<Shard>> listShards(String stream) {
-        return loader.listShards(stream);
+    public CompletableFuture<ShardMap> shardMap(String stream) {
+        return loader.shardMap(stream);
+    }
+
+    /** @return a client from {@code settings}, with SDK retries off (the producer retries per record) */
+    static KinesisAsyncClient buildClient(Engines.ClientSettings settings, EngineConfig config) {
+        software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
+                .httpClientBuilder(OwnEventLoopsHttpClient.forEngine(config))
+                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()));
+        settings.applyTo(b);
+        return b.build();
     }
 
     @Override
-    public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
+    public CompletableFuture<EntryResults> send(String stream, RequestBatch batch, Duration timeout) {
         PutRecordsRequest.Builder b = PutRecordsRequest.builder();
         StreamArns.target(stream, b::streamARN, b::streamName);
         PutRecordsRequest request = b
@@ -86,7 +94,7 @@ final class KinesisDestination implements Destination {
     }
 
     /** @return the batch's request entries, in order; payloads are wrapped, not copied */
-    static List<PutRecordsRequestEntry> entries(PutRecordsBatch batch) {
+    static List<PutRecordsRequestEntry> entries(RequestBatch batch) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entryCount());
         for (int i = 0; i < batch.entryCount(); i++) {
             entries.add(PutRecordsRequestEntry.builder()

@@ -48,17 +48,30 @@ final class Outstanding {
     final ObserverRegistry observers = new ObserverRegistry();
     private CompletableFuture<Void> lastFlush = CompletableFuture.completedFuture(null);
 
+    /** The engine's clock: blocked callers' deadlines and completed records' ages. */
+    private final Time time;
+
     /** A ledger without bounds. */
     Outstanding() {
-        this(Long.MAX_VALUE, Long.MAX_VALUE, Duration.ZERO);
+        this(Long.MAX_VALUE, Long.MAX_VALUE, Duration.ZERO, Time.SYSTEM);
     }
 
     Outstanding(long maxRecords, long maxBytes, Duration maxBlockTime) {
+        this(maxRecords, maxBytes, maxBlockTime, Time.SYSTEM);
+    }
+
+    Outstanding(long maxRecords, long maxBytes, Duration maxBlockTime, Time time) {
+        this.time = time;
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.maxBlockNanos = maxBlockTime.toNanos();
         this.wakeRecords = maxRecords - Math.min(WAKE_SLICE_RECORDS, Math.max(1, maxRecords / 16));
         this.wakeBytes = maxBytes - Math.min(WAKE_SLICE_BYTES, Math.max(1, maxBytes / 16));
+    }
+
+    /** @return the engine's clock */
+    Time time() {
+        return time;
     }
 
     /** At most this many records' room is awaited before blocked callers are woken. */
@@ -99,12 +112,12 @@ final class Outstanding {
         if (maxBlockNanos == 0) {
             throw full("");
         }
-        long deadline = System.nanoTime() + maxBlockNanos;
+        long deadline = time.nanoTime() + maxBlockNanos;
         waiters.incrementAndGet();
         roomLock.lock();
         try {
             while (!tryReserve(size)) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - time.nanoTime();
                 if (left <= 0) {
                     throw full(" after waiting " + Duration.ofNanos(maxBlockNanos) + " (maxBlockTime)");
                 }

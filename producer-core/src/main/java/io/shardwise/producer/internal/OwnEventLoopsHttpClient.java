@@ -26,6 +26,16 @@ final class OwnEventLoopsHttpClient implements SdkAsyncHttpClient {
     private final SdkAsyncHttpClient netty;
     private final SdkEventLoopGroup eventLoops;
 
+    /**
+     * The HTTP client every producer-built SDK client uses: enough connections for the requests in
+     * flight, on event loops of its own.
+     */
+    static SdkAsyncHttpClient.Builder<?> forEngine(EngineConfig config) {
+        return new Builder(NettyNioAsyncHttpClient.builder()
+                .maxConcurrency(Math.max(50, config.maxInFlightRequests() + 8))
+                .connectionAcquisitionTimeout(java.time.Duration.ofSeconds(30)));
+    }
+
     private OwnEventLoopsHttpClient(SdkAsyncHttpClient netty, SdkEventLoopGroup eventLoops) {
         this.netty = netty;
         this.eventLoops = eventLoops;

@@ -28,9 +28,8 @@ final class PendingRecord {
     final long hashLow;
     final long addedNanos;
     final long deadlineNanos;
-    /** Completed with the value {@link #results} builds, or with a {@link RecordFailedException}; or by the application. */
-    final RecordFuture future = new RecordFuture(this);
-    private final ResultFactory results;
+    /** Completed with the record's result or a {@link RecordFailedException}; or by the application. */
+    final RecordFuture<?> future;
 
     private final Outstanding outstanding;
     private final Outstanding.Epoch epoch;
@@ -50,34 +49,20 @@ final class PendingRecord {
     /** When a retry may be sent (sender thread only). */
     long retryAtNanos;
 
-    /** Builds the value the future of a delivered record completes with. */
-    @FunctionalInterface
-    interface ResultFactory {
-        /**
-         * @param shardId the shard that stored it ({@code null} for Firehose)
-         * @param id sequence number (Kinesis) or record id (Firehose)
-         * @param subSequenceNumber position within its aggregated or packed entry (0 when alone)
-         * @param aggregated whether it travelled in an aggregated or packed entry
-         * @param attempts every attempt, the successful one last
-         * @return the result
-         */
-        Object succeeded(String shardId, String id, long subSequenceNumber, boolean aggregated, List<Attempt> attempts);
-    }
-
-    /** Results of Kinesis records: {@link PutResult}. */
-    static final ResultFactory KINESIS_RESULTS = PutResult::new;
-
-    /** A Kinesis record, completed with a {@link PutResult}. */
+    /** A Kinesis record, completed with a {@link PutResult} (tests). */
     PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
                   long hashHigh, long hashLow, long addedNanos, long deadlineNanos, Outstanding outstanding) {
         this(stream, partitionKey, explicitHashKey, data, size, hashHigh, hashLow, addedNanos, deadlineNanos, outstanding,
-                KINESIS_RESULTS);
+                new RecordFuture<PutResult>(PutResult::new));
     }
 
+    /**
+     * @param future the future the record completes (not yet attached to another record)
+     */
     PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
                   long hashHigh, long hashLow, long addedNanos, long deadlineNanos, Outstanding outstanding,
-                  ResultFactory results) {
-        this.results = results;
+                  RecordFuture<?> future) {
+        this.future = future;
         this.stream = stream;
         this.partitionKey = partitionKey;
         this.explicitHashKey = explicitHashKey;
@@ -89,12 +74,7 @@ final class PendingRecord {
         this.deadlineNanos = deadlineNanos;
         this.outstanding = outstanding;
         this.epoch = outstanding.register(size);
-    }
-
-    /** @return the future, typed as the caller of the producer sees it ({@link PutResult} for Kinesis) */
-    @SuppressWarnings("unchecked")
-    <T> CompletableFuture<T> future() {
-        return (CompletableFuture<T>) (CompletableFuture<?>) future;
+        future.attach(this);
     }
 
     List<Attempt> attempts() {
@@ -139,7 +119,7 @@ final class PendingRecord {
         if (!claim()) {
             return false;
         }
-        finish(shardId, all.size(), null, results.succeeded(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
+        finish(shardId, all.size(), null, () -> future.settleStored(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
         return true;
     }
 
@@ -149,7 +129,7 @@ final class PendingRecord {
         }
         error.withUserRecord(io.shardwise.producer.UserRecord.builder().streamName(stream).partitionKey(partitionKey)
                 .explicitHashKey(explicitHashKey).data(data).build());
-        finish(null, attempts.size(), error, null);
+        finish(null, attempts.size(), error, () -> future.settleExceptionally(error));
         return true;
     }
 
@@ -159,18 +139,14 @@ final class PendingRecord {
      * after the future. Observers are guarded (ObserverRegistry); the finally keeps the future and
      * the epoch right whatever happens.
      */
-    private void finish(String shardId, int attemptCount, RecordFailedException error, Object value) {
+    private void finish(String shardId, int attemptCount, RecordFailedException error, Runnable complete) {
         try {
             outstanding.count(size, error);
             notifyObserver(shardId, attemptCount, error);
         } finally {
             beginSettling();
             try {
-                if (error == null) {
-                    future.settle(value);
-                } else {
-                    future.settleExceptionally(error);
-                }
+                complete.run();
             } finally {
                 endSettling();
             }
@@ -259,7 +235,7 @@ final class PendingRecord {
     private void notifyObserver(String shardId, int attemptCount, RecordFailedException failure) {
         ProducerObserver o = outstanding.observers.current();
         if (o != null) {
-            long now = System.nanoTime();
+            long now = outstanding.time().nanoTime();
             long buffered = (firstSentNanos == NOT_SENT ? now : firstSentNanos) - addedNanos;
             o.recordCompleted(StreamArns.name(stream), shardId, attemptCount, buffered, now - addedNanos, failure);
         }

@@ -16,16 +16,42 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe, as {@link CompletableFuture} is.
  */
-final class RecordFuture extends CompletableFuture<Object> {
-    private final PendingRecord record;
-
-    RecordFuture(PendingRecord record) {
-        this.record = record;
+final class RecordFuture<T> extends CompletableFuture<T> {
+    /** Builds the value the future of a delivered record completes with. */
+    @FunctionalInterface
+    interface ResultFactory<T> {
+        /**
+         * @param shardId the shard that stored it ({@code null} for Firehose)
+         * @param id sequence number (Kinesis) or record id (Firehose)
+         * @param subSequenceNumber position within its aggregated or packed entry (0 when alone)
+         * @param aggregated whether it travelled in an aggregated or packed entry
+         * @param attempts every attempt, the successful one last
+         * @return the result
+         */
+        T succeeded(String shardId, String id, long subSequenceNumber, boolean aggregated, java.util.List<io.shardwise.producer.Attempt> attempts);
     }
 
-    /** The producer's completion with the record's result; {@code false} if the application got there first. */
-    boolean settle(Object value) {
-        return super.complete(value);
+    private final ResultFactory<T> results;
+    /** The record this future belongs to; set once, by the record's constructor. */
+    private PendingRecord record;
+
+    /** @param results builds the value of a delivered record */
+    RecordFuture(ResultFactory<T> results) {
+        this.results = results;
+    }
+
+    /** Binds the future to its record (called once, by the record's constructor, before the future is handed out). */
+    void attach(PendingRecord owner) {
+        if (record != null) {
+            throw new IllegalStateException("future already attached to a record");
+        }
+        record = owner;
+    }
+
+    /** The producer's completion of a delivered record; {@code false} if the application got there first. */
+    boolean settleStored(String shardId, String id, long subSequenceNumber, boolean aggregated,
+                         java.util.List<io.shardwise.producer.Attempt> attempts) {
+        return super.complete(results.succeeded(shardId, id, subSequenceNumber, aggregated, attempts));
     }
 
     /** The producer's completion with the record's failure; {@code false} if the application got there first. */
@@ -34,7 +60,7 @@ final class RecordFuture extends CompletableFuture<Object> {
     }
 
     @Override
-    public boolean complete(Object value) {
+    public boolean complete(T value) {
         return byApplication(() -> super.complete(value));
     }
 
@@ -49,7 +75,7 @@ final class RecordFuture extends CompletableFuture<Object> {
     }
 
     @Override
-    public void obtrudeValue(Object value) {
+    public void obtrudeValue(T value) {
         byApplication(() -> {
             super.obtrudeValue(value);
             return true;
@@ -65,7 +91,7 @@ final class RecordFuture extends CompletableFuture<Object> {
     }
 
     @Override
-    public CompletableFuture<Object> completeAsync(Supplier<?> supplier, Executor executor) {
+    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
         // The JDK's version completes through a private path; this one goes through complete().
         executor.execute(() -> {
             try {
@@ -78,7 +104,7 @@ final class RecordFuture extends CompletableFuture<Object> {
     }
 
     @Override
-    public CompletableFuture<Object> completeAsync(Supplier<?> supplier) {
+    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
         return completeAsync(supplier, defaultExecutor());
     }
 

@@ -41,7 +41,7 @@ final class ResponseHandler {
      *     whole with a validation error: sent again so that only the offending records fail
      */
     record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<HeldAggregate> heldForRefresh,
-                   int predicted, List<PutRecordsBatch> splits) {
+                   int predicted, List<RequestBatch> splits) {
         Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
             this(retries, predictionMisses, results, List.of(), 0, List.of());
         }
@@ -50,7 +50,7 @@ final class ResponseHandler {
          * The outcome of a batch whose handling failed half-way (a defect, logged by the caller):
          * every record of it not yet completed is sent again at once.
          */
-        static Outcome recovered(PutRecordsBatch batch, long nowNanos) {
+        static Outcome recovered(RequestBatch batch, long nowNanos) {
             List<PendingRecord> again = new ArrayList<>();
             for (int i = 0; i < batch.recordCount(); i++) {
                 PendingRecord r = batch.record(i);
@@ -112,7 +112,7 @@ final class ResponseHandler {
      * @param response the per-entry answers, or {@code null} when the call failed
      * @param error the call's failure, or {@code null}
      */
-    Outcome handle(PutRecordsBatch batch, Destination.EntryResults response, Throwable error, long nowNanos) {
+    Outcome handle(RequestBatch batch, Destination.EntryResults response, Throwable error, long nowNanos) {
         ProducerObserver o = observers.current();
         if (o != null) {
             // Before the records complete, so that whoever waits on them (flush) sees the request counted.
@@ -129,7 +129,7 @@ final class ResponseHandler {
         return outcome;
     }
 
-    private static void notifyRequest(ProducerObserver o, PutRecordsBatch batch, Destination.EntryResults response, Throwable error,
+    private static void notifyRequest(ProducerObserver o, RequestBatch batch, Destination.EntryResults response, Throwable error,
                                       long nowNanos) {
         int entries = batch.entryCount();
         int failed = 0;
@@ -158,7 +158,7 @@ final class ResponseHandler {
     }
 
     /** Decides every record's outcome; the completions it decides are added to {@code done}, to run afterwards. */
-    private Outcome settle(PutRecordsBatch batch, Destination.EntryResults response, Throwable error, long nowNanos,
+    private Outcome settle(RequestBatch batch, Destination.EntryResults response, Throwable error, long nowNanos,
                            CompletionRun done) {
         Duration took = Duration.ofNanos(nowNanos - batch.sentNanos);
         List<PendingRecord> retries = new ArrayList<>(0);
@@ -173,7 +173,7 @@ final class ResponseHandler {
         if (error != null) {
             ErrorClassifier.Classified c = ErrorClassifier.classify(error);
             if (SPLIT_ON.contains(c.code())) {
-                List<PutRecordsBatch> halves = batch.split(destination.predictsShards());
+                List<RequestBatch> halves = batch.split(destination.predictsShards());
                 if (!halves.isEmpty()) {
                     Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message()
                             + " (the request was rejected as a whole; its records are sent again in smaller requests"
@@ -295,7 +295,7 @@ final class ResponseHandler {
         return b;
     }
 
-    private void failAll(PutRecordsBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
+    private void failAll(RequestBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
                          long nowNanos, List<PendingRecord> retries, CompletionRun done) {
         Attempt attempt = Attempt.failed(batch.sentAt, took, c.code(), c.message());
         for (int i = 0; i < batch.recordCount(); i++) {

@@ -2,7 +2,7 @@ package io.shardwise.producer.internal;
 
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Back-off between attempts of one record: exponential (Resilience4j's interval function gives
@@ -11,9 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RetryPolicy {
     private final IntervalFunction ceiling;
+    private final RandomGenerator random;
 
-    RetryPolicy(Duration base, Duration max) {
+    /** @param random the engine's random draws (thread-safe, or used by one thread) */
+    RetryPolicy(Duration base, Duration max, RandomGenerator random) {
         this.ceiling = IntervalFunction.ofExponentialBackoff(base, 2.0, max);
+        this.random = random;
     }
 
     /**
@@ -22,6 +25,6 @@ final class RetryPolicy {
      */
     long delayNanos(int failedAttempts) {
         long ceilingMillis = ceiling.apply(Math.max(1, failedAttempts));
-        return ThreadLocalRandom.current().nextLong(ceilingMillis * 1_000_000L + 1);
+        return random.nextLong(ceilingMillis * 1_000_000L + 1);
     }
 }

@@ -1,7 +1,6 @@
 package io.shardwise.producer.internal;
 
 import io.shardwise.producer.ProducerClosedException;
-import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ProducerFailedException;
 import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.RecordRejectedException;
@@ -23,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The producer thread. Callers hand records over with {@link #submit}; this thread alone owns the
@@ -55,7 +53,7 @@ final class Sender implements Runnable {
     static final long PREDICTION_RECHECK_NANOS = 5L * 60 * 1_000_000_000L;
 
     private final Destination destination;
-    private final ProducerConfig config;
+    private final EngineConfig config;
     private final CallbackExecutor callbackExecutor;
     private final Time time;
     private final Counters counters;
@@ -66,7 +64,7 @@ final class Sender implements Runnable {
     private final long sweepIntervalNanos;
     private final double shardRecordsPerSecond;
     private final double shardBytesPerSecond;
-    private final StreamPipeline.Aggregation aggregation;
+    private final Aggregation aggregation;
 
     private final ConcurrentLinkedQueue<PendingRecord> inbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboundCount = new AtomicInteger();
@@ -77,9 +75,10 @@ final class Sender implements Runnable {
     private final Map<String, StreamPipeline> pipelines = new HashMap<>();
     private final PriorityQueue<PendingRecord> retries =
             new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.retryAtNanos));
-    private final Set<PutRecordsBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** In send order (a batch is equal only to itself), so that every walk over them is repeatable. */
+    private final Set<RequestBatch> inFlight = new java.util.LinkedHashSet<>();
     /** Requests rejected as a whole for their content, split and waiting to be sent again. */
-    private final ArrayDeque<PutRecordsBatch> splits = new ArrayDeque<>();
+    private final ArrayDeque<RequestBatch> splits = new ArrayDeque<>();
     /** Record completions decided this turn, run on the callback executor at its end (never here). */
     private CompletionRun completions = new CompletionRun();
     private long nextSweepNanos;
@@ -103,8 +102,9 @@ final class Sender implements Runnable {
      * @param config the engine's settings
      * @param aggregation how to pack user records into entries, or {@code null} for one entry per user record
      */
-    Sender(Destination destination, ProducerConfig config, StreamPipeline.Aggregation aggregation, CallbackExecutor callbackExecutor,
-           Time time, Counters counters, ObserverRegistry observers, StreamLimits limits) {
+    Sender(Destination destination, EngineConfig config, CallbackExecutor callbackExecutor, EngineRuntime runtime,
+           Counters counters, ObserverRegistry observers, StreamLimits limits) {
+        Time time = runtime.time();
         this.limits = limits;
         this.observers = observers;
         this.destination = destination;
@@ -112,16 +112,15 @@ final class Sender implements Runnable {
         this.callbackExecutor = callbackExecutor;
         this.time = time;
         this.counters = counters;
-        this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax());
-        this.responseHandler = new ResponseHandler(config.maxAttempts().orElse(0), config.recordTtl(), retryPolicy, counters, observers,
+        this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax(), runtime.random());
+        this.responseHandler = new ResponseHandler(config.maxAttempts(), java.time.Duration.ofNanos(config.recordTtlNanos()), retryPolicy, counters, observers,
                 destination, config.failIfThrottled());
-        this.lingerNanos = config.recordMaxBufferedTime().toNanos();
-        this.minRefreshNanos = config.shardMapMinRefreshInterval().toNanos();
-        this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtl().toNanos() / 10));
-        double factor = config.shardRateLimiting() ? config.shardRateLimitFactor() : 0;
-        this.shardRecordsPerSecond = 1000.0 * factor;
-        this.shardBytesPerSecond = 1024.0 * 1024.0 * factor;
-        this.aggregation = aggregation;
+        this.lingerNanos = config.lingerNanos();
+        this.minRefreshNanos = config.shardMapMinRefreshNanos();
+        this.sweepIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, config.recordTtlNanos() / 10));
+        this.shardRecordsPerSecond = config.shardRecordsPerSecond();
+        this.shardBytesPerSecond = config.shardBytesPerSecond();
+        this.aggregation = config.aggregation();
         this.flushMark = new AtomicLong(time.nanoTime() - Long.MAX_VALUE / 2);
         this.nextSweepNanos = time.nanoTime() + sweepIntervalNanos;
     }
@@ -201,7 +200,8 @@ final class Sender implements Runnable {
     public void run() {
         try {
             while (running) {
-                runOnce();
+                long wakeAt = runOnce();
+                park(wakeAt - time.nanoTime());
             }
         } catch (Throwable t) {
             failure = t;
@@ -215,8 +215,13 @@ final class Sender implements Runnable {
         }
     }
 
-    /** One turn of the loop (package-private so tests can step it). */
-    void runOnce() {
+    /**
+     * One turn of the loop, without parking: the thread's loop parks after it, a test stepping the
+     * engine on a virtual clock advances the clock instead.
+     *
+     * @return when the loop must run again at the latest, unless woken earlier
+     */
+    long runOnce() {
         flushMarkSeen = flushMark.get();
         long now = time.nanoTime();
         runEvents();
@@ -235,7 +240,14 @@ final class Sender implements Runnable {
             wakeAt = nextSweepNanos;
         }
         dispatchCompletions();
-        park(wakeAt - time.nanoTime());
+        return wakeAt;
+    }
+
+    /** Ends a loop that was stepped, never started: what it holds fails as on close. */
+    void stopStepped() {
+        running = false;
+        stopped = true;
+        failEverything();
     }
 
     /** Has a record completed on the callback executor, with the others decided this turn. */
@@ -265,7 +277,7 @@ final class Sender implements Runnable {
                 oldest = r.addedNanos;
             }
         }
-        for (PutRecordsBatch b : inFlight) {
+        for (RequestBatch b : inFlight) {
             for (int i = 0; i < b.recordCount(); i++) {
                 if (b.record(i).addedNanos - oldest < 0 && !b.record(i).isDone()) {
                     oldest = b.record(i).addedNanos;
@@ -305,7 +317,7 @@ final class Sender implements Runnable {
 
     /** Sends the split requests waiting to go again first; @return whether slots are left for new requests. */
     private boolean sendSplits(long now) {
-        PutRecordsBatch b;
+        RequestBatch b;
         while (inFlight.size() < config.maxInFlightRequests() && (b = splits.poll()) != null) {
             send(b, now);
         }
@@ -350,9 +362,9 @@ final class Sender implements Runnable {
     /** Starts due loads and sends due requests; returns when the loop must look again at the latest. */
     private long sendDue(long now) {
         long next = now + 60_000_000_000L;
-        int maxCount = config.collectionMaxCount();
-        long maxBytes = config.collectionMaxSize();
-        boolean ordered = config.preserveShardOrder();
+        int maxCount = config.maxEntriesPerRequest();
+        long maxBytes = config.maxBytesPerRequest();
+        boolean ordered = config.shardOrdered();
         long mark = flushMark.get();
         if (!sendSplits(now)) {
             return next;
@@ -385,7 +397,7 @@ final class Sender implements Runnable {
                     ? Math.max(1, (p.shardCount() + config.maxInFlightRequests() - 1) / config.maxInFlightRequests())
                     : Integer.MAX_VALUE;
             while (inFlight.size() < config.maxInFlightRequests()) {
-                PutRecordsBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire, queuesPerRequest);
+                RequestBatch batch = p.assemble(maxCount, maxBytes, ordered, now, this::expire, queuesPerRequest);
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -403,7 +415,7 @@ final class Sender implements Runnable {
         return next;
     }
 
-    private void send(PutRecordsBatch batch, long now) {
+    private void send(RequestBatch batch, long now) {
         batch.sentNanos = now;
         batch.sentAt = time.now();
         for (int i = 0; i < batch.recordCount(); i++) {
@@ -429,7 +441,7 @@ final class Sender implements Runnable {
      * Whatever happens while handling (user code runs here), the batch is handed back exactly once,
      * so its in-flight slot and shard locks are always released and its records not left behind.
      */
-    private void handleResponse(PutRecordsBatch batch, Destination.EntryResults response, Throwable error) {
+    private void handleResponse(RequestBatch batch, Destination.EntryResults response, Throwable error) {
         ResponseHandler.Outcome outcome = null;
         try {
             outcome = responseHandler.handle(batch, response, error, time.nanoTime());
@@ -442,7 +454,7 @@ final class Sender implements Runnable {
         }
     }
 
-    private void onBatchDone(PutRecordsBatch batch, ResponseHandler.Outcome outcome) {
+    private void onBatchDone(RequestBatch batch, ResponseHandler.Outcome outcome) {
         inFlight.remove(batch);
         for (ShardQueue q : batch.lockedQueues) {
             q.locked = false;
@@ -509,7 +521,7 @@ final class Sender implements Runnable {
      * Tells each shard's limiter how its entries fared (every request ends here once, answered or
      * failed: the limiter's in-flight bytes are released); a batch's entries of one queue are contiguous.
      */
-    private void feedLimiters(PutRecordsBatch batch, byte[] results) {
+    private void feedLimiters(RequestBatch batch, byte[] results) {
         long now = time.nanoTime();
         int n = batch.entryCount();
         int from = 0;
@@ -604,33 +616,28 @@ final class Sender implements Runnable {
         p.loading = true;
         p.refreshWanted = false;
         p.nextLoadAtNanos = now + minRefreshNanos;
-        CompletableFuture<List<Shard>> load;
+        CompletableFuture<ShardMap> load;
         try {
-            load = destination.listShards(p.stream);
+            load = destination.shardMap(p.stream);
         } catch (RuntimeException e) {
             load = CompletableFuture.failedFuture(e);
         }
         if (max == null) {
-            load.whenComplete((shards, error) -> post(() -> onShardsLoaded(p, shards, error)));
+            load.whenComplete((map, error) -> post(() -> onShardsLoaded(p, map, error)));
             return;
         }
         CompletableFuture<Integer> limit = max;
-        load.whenComplete((shards, error) -> limit.whenComplete((bytes, maxError) -> post(() -> {
+        load.whenComplete((map, error) -> limit.whenComplete((bytes, maxError) -> post(() -> {
             onMaxRecordSize(p, bytes, maxError);
-            onShardsLoaded(p, shards, error);
+            onShardsLoaded(p, map, error);
         })));
     }
 
-    private void onShardsLoaded(StreamPipeline p, List<Shard> shards, Throwable error) {
+    private void onShardsLoaded(StreamPipeline p, ShardMap map, Throwable error) {
         p.loading = false;
         long now = time.nanoTime();
-        ShardMap map = null;
-        if (error == null) {
-            try {
-                map = ShardMap.of(shards);
-            } catch (RuntimeException e) {
-                error = new IllegalStateException("ListShards answered shards that cannot be read as a shard map: " + e, e);
-            }
+        if (error == null && map == null) {
+            error = new IllegalStateException("the shard map of " + destination.describe(p.stream) + " was read as nothing");
         }
         if (error == null) {
             p.nowNanos = now;
@@ -729,7 +736,7 @@ final class Sender implements Runnable {
         }
         left.addAll(retries);
         retries.clear();
-        for (PutRecordsBatch b : splits) {
+        for (RequestBatch b : splits) {
             for (int i = 0; i < b.recordCount(); i++) {
                 left.add(b.record(i));
             }
@@ -739,7 +746,7 @@ final class Sender implements Runnable {
             failed(r, cause != null ? senderDied(r, cause, "") : new ProducerClosedException("Producer closed before the record for "
                     + destination.describe(r.stream) + " was delivered (" + r.attemptCount() + " attempt(s) made)", r.attempts(), null));
         }
-        for (PutRecordsBatch b : inFlight) {
+        for (RequestBatch b : inFlight) {
             if (b.call != null) {
                 b.call.cancel(true); // frees the connection; the records are failed below
             }

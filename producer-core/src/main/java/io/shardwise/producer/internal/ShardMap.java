@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The open shards of one stream and their hash-key ranges, sorted, for predicting which shard a
@@ -21,7 +20,17 @@ final class ShardMap {
     private final long[] endHigh;
     private final long[] endLow;
 
-    private ShardMap(List<Shard> open) {
+    /**
+     * One open shard and its hash-key range (both ends included).
+     *
+     * @param shardId the shard's id
+     * @param start its first hash key
+     * @param end its last hash key
+     */
+    record Range(String shardId, BigInteger start, BigInteger end) {
+    }
+
+    private ShardMap(List<Range> open) {
         int n = open.size();
         shardIds = new String[n];
         startHigh = new long[n];
@@ -29,9 +38,9 @@ final class ShardMap {
         endHigh = new long[n];
         endLow = new long[n];
         for (int i = 0; i < n; i++) {
-            Shard s = open.get(i);
-            BigInteger start = new BigInteger(s.hashKeyRange().startingHashKey());
-            BigInteger end = new BigInteger(s.hashKeyRange().endingHashKey());
+            Range s = open.get(i);
+            BigInteger start = s.start();
+            BigInteger end = s.end();
             shardIds[i] = s.shardId();
             startHigh[i] = HashKeys.high(start);
             startLow[i] = HashKeys.low(start);
@@ -41,18 +50,13 @@ final class ShardMap {
     }
 
     /**
-     * @param shards the stream's shards as ListShards returns them, open and closed
-     * @return a map of the open ones
+     * @param open the stream's open shards, in any order
+     * @return their map
      */
-    static ShardMap of(List<Shard> shards) {
-        List<Shard> open = new ArrayList<>(shards.size());
-        for (Shard s : shards) {
-            if (s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null) {
-                open.add(s);
-            }
-        }
-        open.sort(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())));
-        return new ShardMap(open);
+    static ShardMap of(List<Range> open) {
+        List<Range> sorted = new ArrayList<>(open);
+        sorted.sort(Comparator.comparing(Range::start));
+        return new ShardMap(sorted);
     }
 
     /**

@@ -9,7 +9,10 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
-/** Reads every shard of a stream with ListShards, following NextToken across pages. Thread-safe. */
+/**
+ * Reads every shard of a stream with ListShards, following NextToken across pages, and turns the
+ * open ones into a {@link ShardMap}. Thread-safe.
+ */
 final class ShardMapLoader {
     private final KinesisAsyncClient client;
     private final Duration callTimeout;
@@ -21,6 +24,30 @@ final class ShardMapLoader {
     ShardMapLoader(KinesisAsyncClient client, Duration callTimeout) {
         this.client = client;
         this.callTimeout = callTimeout;
+    }
+
+    /** @return the stream's map of open shards; fails if ListShards fails or answers what cannot be read as a map */
+    CompletableFuture<ShardMap> shardMap(String stream) {
+        return listShards(stream).thenApply(ShardMapLoader::toMap);
+    }
+
+    /**
+     * @param shards the stream's shards as ListShards returns them, open and closed
+     * @return a map of the open ones (closed shards, with an ending sequence number, take no writes)
+     */
+    static ShardMap toMap(List<Shard> shards) {
+        try {
+            List<ShardMap.Range> open = new ArrayList<>(shards.size());
+            for (Shard s : shards) {
+                if (s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null) {
+                    open.add(new ShardMap.Range(s.shardId(), new java.math.BigInteger(s.hashKeyRange().startingHashKey()),
+                            new java.math.BigInteger(s.hashKeyRange().endingHashKey())));
+                }
+            }
+            return ShardMap.of(open);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ListShards answered shards that cannot be read as a shard map: " + e, e);
+        }
     }
 
     CompletableFuture<List<Shard>> listShards(String stream) {

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * One stream's side of the pipeline: its cached {@link ShardMap}, a {@link ShardQueue} per open
  * shard (plus one for records no open shard covers), the records waiting for the first map, the
  * state of its ListShards refreshes, and the packing of queued records into
- * {@link PutRecordsBatch}es.
+ * {@link RequestBatch}es.
  *
  * <p>Confined to the sender thread; no locks.
  */
@@ -59,28 +59,6 @@ final class StreamPipeline {
     private final double shardBytesPerSecond;
     /** For the limiters' clocks; set by the sender before it installs a map. */
     long nowNanos;
-
-    /**
-     * How to pack user records into entries: KPL aggregated Kinesis records (limits include the
-     * entry's partition key; optionally one partition key per aggregate), or, with a delimiter,
-     * Firehose records of delimiter-terminated user records (no keys).
-     *
-     * @param maxSize largest entry, partition key included
-     * @param maxCount most user records per entry
-     * @param preserveKeys aggregate only records sharing partition key and explicit hash key, sent under that key
-     * @param delimiter Firehose packing: what ends each user record; {@code null} for KPL aggregation
-     * @param maxMemberSize largest user record (data plus key) that is packed; larger ones travel as themselves
-     */
-    record Aggregation(int maxSize, int maxCount, boolean preserveKeys, byte[] delimiter, int maxMemberSize) {
-        /** KPL aggregation of every record that fits. */
-        Aggregation(int maxSize, int maxCount, boolean preserveKeys) {
-            this(maxSize, maxCount, preserveKeys, null, Integer.MAX_VALUE);
-        }
-
-        boolean kplFormat() {
-            return delimiter == null;
-        }
-    }
 
     private final Aggregation aggregation;
     private final EntryPacker aggregator;
@@ -377,7 +355,7 @@ final class StreamPipeline {
      * past their deadline go to {@code expired} instead. With {@code respectLocks}, locked queues are
      * skipped and every queue the batch takes from is locked by it.
      */
-    PutRecordsBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired) {
+    RequestBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired) {
         return assemble(maxCount, maxBytes, respectLocks, now, expired, Integer.MAX_VALUE);
     }
 
@@ -386,9 +364,9 @@ final class StreamPipeline {
      * shard queues: with preserved shard order a queue is locked while its request is in flight, so
      * spreading a stream's shards over several smaller requests keeps several in flight.
      */
-    PutRecordsBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired,
+    RequestBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired,
                              int maxQueues) {
-        PutRecordsBatch batch = new PutRecordsBatch(this, maxCount, maxBytes);
+        RequestBatch batch = new RequestBatch(this, maxCount, maxBytes);
         batch.mapGeneration = mapGeneration;
         int n = queues.length + 1;
         int taken = 0;
@@ -427,7 +405,7 @@ final class StreamPipeline {
         return batch;
     }
 
-    private static int takePlain(ShardQueue q, PutRecordsBatch batch, long now) {
+    private static int takePlain(ShardQueue q, RequestBatch batch, long now) {
         PendingRecord r = q.peek();
         if (!batch.fits(r) || (q.limiter != null && !q.limiter.tryAcquire(r.size, now))) {
             return 0;
@@ -443,12 +421,12 @@ final class StreamPipeline {
      *
      * @return user records added to the batch; 0 when the entry does not fit or the limiter refuses it
      */
-    private int takeAggregate(ShardQueue q, PutRecordsBatch batch, long now, Consumer<PendingRecord> expired) {
+    private int takeAggregate(ShardQueue q, RequestBatch batch, long now, Consumer<PendingRecord> expired) {
         PendingRecord head = q.peek();
         boolean kpl = aggregation.kplFormat();
         boolean preserve = aggregation.preserveKeys();
-        String entryKey = !kpl ? null : preserve ? head.partitionKey : PutRecordsBatch.AGGREGATE_PARTITION_KEY;
-        int entryKeyBytes = !kpl ? 0 : preserve ? head.size - head.data.length : PutRecordsBatch.AGGREGATE_PARTITION_KEY.length();
+        String entryKey = !kpl ? null : preserve ? head.partitionKey : RequestBatch.AGGREGATE_PARTITION_KEY;
+        int entryKeyBytes = !kpl ? 0 : preserve ? head.size - head.data.length : RequestBatch.AGGREGATE_PARTITION_KEY.length();
         long limit = Math.min(aggregation.maxSize(), batch.isEmpty() ? Long.MAX_VALUE : batch.bytesLeft()) - entryKeyBytes;
         if (q.limiter != null) {
             // Build only what the shard's limiter can pay for now, rather than build and take apart.

@@ -8,7 +8,7 @@
  * predicts shards with the cached {@link io.shardwise.producer.internal.ShardMap} of each
  * {@link io.shardwise.producer.internal.StreamPipeline}, groups records per shard in
  * {@link io.shardwise.producer.internal.ShardQueue}s, packs them into
- * {@link io.shardwise.producer.internal.PutRecordsBatch}es and sends them) ->
+ * {@link io.shardwise.producer.internal.RequestBatch}es and sends them) ->
  * {@link io.shardwise.producer.internal.ResponseHandler} (callback executor: maps response entry i
  * to request entry i, decides each record's outcome, hands failed entries back to the sender for
  * retry, and split requests rejected whole) ->

@@ -22,7 +22,14 @@ class ApplicationCompletionTest {
     private final Outstanding ledger = new Outstanding(10, 1_000, Duration.ZERO);
 
     private PendingRecord record() {
-        return new PendingRecord("s", "k", null, new byte[10], 11, 1, 1, 0, Long.MAX_VALUE, ledger);
+        return new PendingRecord("s", "k", null, new byte[10], 11, 1, 1, 0, Long.MAX_VALUE, ledger,
+                new RecordFuture<Object>((shard, id, sub, aggregated, attempts) -> id));
+    }
+
+    /** The record's future as the application holds it (this test's records complete with their sequence number). */
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Object> future(PendingRecord r) {
+        return (CompletableFuture<Object>) r.future;
     }
 
     private static final List<Consumer<CompletableFuture<Object>>> WAYS = List.of(
@@ -43,7 +50,7 @@ class ApplicationCompletionTest {
         assertThat(ledger.records()).isEqualTo(1);
         assertThat(flush).isNotDone();
 
-        WAYS.get(way).accept(r.future());
+        WAYS.get(way).accept(future(r));
 
         assertThat(ledger.records()).isZero();
         assertThat(ledger.bytes()).isZero();
@@ -55,7 +62,7 @@ class ApplicationCompletionTest {
     @Test
     void theProducersLaterCompletionCountsNothingMore() {
         PendingRecord r = record();
-        r.future().cancel(false);
+        r.future.cancel(false);
         assertThat(r.succeed("shardId-0", "1", Attempt.succeeded(Instant.now(), Duration.ZERO))).isFalse();
         assertThat(r.fail(new RecordFailedException("late", List.of(), null))).isFalse();
         assertThat(ledger.succeeded()).isZero();
@@ -68,19 +75,19 @@ class ApplicationCompletionTest {
         PendingRecord r = record();
         PendingRecord other = record();
         assertThat(r.succeed("shardId-0", "1", Attempt.succeeded(Instant.now(), Duration.ZERO))).isTrue();
-        assertThat(r.future().complete("mine")).isFalse();
-        r.future().obtrudeValue("forced");
+        assertThat(future(r).complete("mine")).isFalse();
+        future(r).obtrudeValue("forced");
         assertThat(ledger.succeeded()).isEqualTo(1);
         assertThat(ledger.failed()).isZero();
         assertThat(ledger.records()).as("the other record is still outstanding").isEqualTo(1);
-        other.future().cancel(true);
+        other.future.cancel(true);
         assertThat(ledger.records()).isZero();
     }
 
     @Test
     void roomGivenBackLetsTheBoundedBufferTakeMoreRecords() {
         for (int i = 0; i < 1_000; i++) {
-            record().future().cancel(true); // would fill the 10-record bound in ten rounds if leaked
+            record().future.cancel(true); // would fill the 10-record bound in ten rounds if leaked
         }
         assertThat(ledger.records()).isZero();
         assertThat(ledger.failedByReason()).containsEntry(Outstanding.COMPLETED_BY_APPLICATION, 1_000L);
@@ -89,7 +96,7 @@ class ApplicationCompletionTest {
     @Test
     void dependentStagesArePlainFutures() {
         PendingRecord r = record();
-        CompletableFuture<Object> dependent = r.future().thenApply(v -> v);
+        CompletableFuture<Object> dependent = r.future.thenApply(v -> (Object) v);
         assertThat(dependent).isNotInstanceOf(RecordFuture.class);
         dependent.complete("x");
         assertThat(ledger.records()).as("completing a dependent stage is not completing the record").isEqualTo(1);

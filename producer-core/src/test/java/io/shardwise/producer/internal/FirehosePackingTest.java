@@ -140,7 +140,7 @@ class FirehosePackingTest {
 
     private StreamPipeline firehosePipeline(int packMaxSize) {
         StreamPipeline p = new StreamPipeline("delivery", 0, 0,
-                packMaxSize > 0 ? new StreamPipeline.Aggregation(packMaxSize, 1_000_000, false, NEWLINE, Integer.MAX_VALUE) : null);
+                packMaxSize > 0 ? new Aggregation(packMaxSize, 1_000_000, false, NEWLINE, Integer.MAX_VALUE) : null);
         p.installMap(ShardMap.of(List.of()));
         return p;
     }
@@ -149,7 +149,7 @@ class FirehosePackingTest {
         byte[] data = new byte[dataLength];
         Arrays.fill(data, (byte) 'x');
         return new PendingRecord("delivery", null, null, data, dataLength + 1, 0, 0, NOW, FAR, outstanding,
-                FirehoseDestination.RESULTS);
+                new RecordFuture<>(FirehoseDestination.RESULTS));
     }
 
     /**
@@ -169,7 +169,7 @@ class FirehosePackingTest {
         List<PendingRecord> sent = new ArrayList<>();
         long maxRequest = 4L * 1024 * 1024;
         for (int guard = 0; guard < 100_000; guard++) {
-            PutRecordsBatch b = p.assemble(500, maxRequest, false, NOW, r -> { throw new AssertionError("expired"); });
+            RequestBatch b = p.assemble(500, maxRequest, false, NOW, r -> { throw new AssertionError("expired"); });
             if (b.isEmpty()) {
                 break;
             }
@@ -208,7 +208,7 @@ class FirehosePackingTest {
         for (int i = 0; i < 3; i++) {
             p.enqueue(rec(10));
         }
-        PutRecordsBatch b = p.assemble(500, 4L * 1024 * 1024, false, NOW, r -> { });
+        RequestBatch b = p.assemble(500, 4L * 1024 * 1024, false, NOW, r -> { });
         assertThat(b.entryCount()).isEqualTo(3);
         assertThat(b.recordCount()).isEqualTo(3);
         assertThat(b.entryData(0)).hasSize(10);

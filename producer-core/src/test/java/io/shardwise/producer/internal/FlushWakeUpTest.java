@@ -45,12 +45,7 @@ class FlushWakeUpTest {
         }
 
         @Override
-        public CompletableFuture<List<Shard>> listShards(String stream) {
-            throw new AssertionError("not called without shard prediction");
-        }
-
-        @Override
-        public CompletableFuture<EntryResults> send(String stream, PutRecordsBatch batch, Duration timeout) {
+        public CompletableFuture<EntryResults> send(String stream, RequestBatch batch, Duration timeout) {
             requests.incrementAndGet();
             List<PutRecordsResultEntry> entries = new ArrayList<>();
             for (int i = 0; i < batch.entryCount(); i++) {
@@ -66,20 +61,21 @@ class FlushWakeUpTest {
 
     /**
      * The system clock, plus a trap: once armed, the next time the sender's loop reads the clock
-     * just before parking (each turn of {@code Sender.runOnce} reads it twice: when the turn starts
-     * and right before it parks), it requests a flush, as another thread could at that moment.
+     * just before parking (each turn reads it twice: when {@code Sender.runOnce} starts
+     * and when {@code Sender.run} computes how long to park), it requests a flush, as another thread could at that moment.
      */
     private static final class TrapClock implements Time {
         private final AtomicInteger loopReads = new AtomicInteger();
         private volatile Thread loop;
         private volatile boolean armed;
-        private volatile Pipeline pipeline;
+        private volatile Engine pipeline;
         private final AtomicReference<CompletableFuture<Void>> flush = new AtomicReference<>();
 
         @Override
         public long nanoTime() {
             boolean fromLoop = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst()
-                    .map(f -> f.getClassName().equals(Sender.class.getName()) && f.getMethodName().equals("runOnce")).orElse(false));
+                    .map(f -> f.getClassName().equals(Sender.class.getName())
+                            && (f.getMethodName().equals("runOnce") || f.getMethodName().equals("run"))).orElse(false));
             if (fromLoop) {
                 loop = Thread.currentThread();
             }
@@ -105,7 +101,8 @@ class FlushWakeUpTest {
                 .build();
         TrapClock clock = new TrapClock();
         StoringDestination destination = new StoringDestination();
-        Pipeline pipeline = new Pipeline(destination, false, config, null, null, null, clock);
+        Engine pipeline = Engine.start(new Engine(destination, false, EngineConfig.of(config), null,
+                new EngineRuntime(clock, new java.util.SplittableRandom(1), null)));
         clock.pipeline = pipeline;
         try {
             CompletableFuture<PutResult> first = pipeline.add("s", "k1", null, new byte[] {1});

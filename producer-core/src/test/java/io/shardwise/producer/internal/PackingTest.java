@@ -57,7 +57,7 @@ class PackingTest {
                     .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1").build())
                     .build());
         }
-        return ShardMap.of(shards);
+        return ShardMapLoader.toMap(shards);
     }
 
     private StreamPipeline pipeline() {
@@ -85,11 +85,11 @@ class PackingTest {
         return new PendingRecord("stream", "k", null, new byte[0], size, high, n, NOW, FAR, outstanding);
     }
 
-    private PutRecordsBatch assemble(StreamPipeline p) {
+    private RequestBatch assemble(StreamPipeline p) {
         return p.assemble(MAX_COUNT, MAX_BYTES, false, NOW, expired::add);
     }
 
-    private static List<PendingRecord> records(PutRecordsBatch b) {
+    private static List<PendingRecord> records(RequestBatch b) {
         List<PendingRecord> out = new ArrayList<>();
         for (int i = 0; i < b.entryCount(); i++) {
             out.add(b.record(i));
@@ -120,11 +120,11 @@ class PackingTest {
             all.add(r);
             p.enqueue(r);
         }
-        PutRecordsBatch first = assemble(p);
+        RequestBatch first = assemble(p);
         assertThat(first.entryCount()).isEqualTo(500);
         assertThat(first.bytes()).isEqualTo(500);
         assertThat(first.isFull()).isTrue();
-        PutRecordsBatch second = assemble(p);
+        RequestBatch second = assemble(p);
         assertThat(second.entryCount()).isEqualTo(1);
         List<PendingRecord> seen = new ArrayList<>(records(first));
         seen.addAll(records(second));
@@ -142,7 +142,7 @@ class PackingTest {
             all.add(r);
             p.enqueue(r);
         }
-        PutRecordsBatch first = assemble(p);
+        RequestBatch first = assemble(p);
         assertThat(records(first)).containsExactlyElementsOf(all.subList(0, 500));
         assertThat(records(assemble(p))).containsExactly(all.get(500));
     }
@@ -160,12 +160,12 @@ class PackingTest {
         // behind shard 3's record: the queue visited last, when the batch already holds 5 MiB
         PendingRecord extra = rec(3, 1);
         p.enqueue(extra);
-        PutRecordsBatch first = assemble(p);
+        RequestBatch first = assemble(p);
         assertThat(first.entryCount()).isEqualTo(5);
         assertThat(first.bytes()).isEqualTo(5L * MIB);
         assertThat(records(first)).containsExactlyInAnyOrderElementsOf(all);
         assertThat(first.isFull()).isTrue();
-        PutRecordsBatch second = assemble(p);
+        RequestBatch second = assemble(p);
         assertThat(records(second)).containsExactly(extra);
     }
 
@@ -178,10 +178,10 @@ class PackingTest {
         }
         all.add(rec(0, MIB + 1));
         all.forEach(p::enqueue);
-        PutRecordsBatch first = assemble(p);
+        RequestBatch first = assemble(p);
         assertThat(records(first)).containsExactlyElementsOf(all.subList(0, 4));
         assertThat(first.bytes()).isEqualTo(4L * MIB);
-        PutRecordsBatch second = assemble(p);
+        RequestBatch second = assemble(p);
         assertThat(records(second)).containsExactly(all.get(4));
     }
 
@@ -198,7 +198,7 @@ class PackingTest {
         all.add(light(0, (int) rest));
         all.add(light(3, 1));
         all.forEach(p::enqueue);
-        PutRecordsBatch first = assemble(p);
+        RequestBatch first = assemble(p);
         assertThat(first.entryCount()).isEqualTo(500);
         assertThat(first.bytes()).isEqualTo(MAX_BYTES);
         assertThat(records(first)).containsExactlyInAnyOrderElementsOf(all.subList(0, 500));
@@ -210,7 +210,7 @@ class PackingTest {
         StreamPipeline p = pipeline();
         PendingRecord r = rec(3, MIB);
         p.enqueue(r);
-        PutRecordsBatch b = assemble(p);
+        RequestBatch b = assemble(p);
         assertThat(records(b)).containsExactly(r);
         assertThat(b.bytes()).isEqualTo(MIB);
         assertThat(b.isFull()).isFalse();
@@ -231,7 +231,7 @@ class PackingTest {
         p.enqueue(small3);
         List<List<PendingRecord>> batches = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            PutRecordsBatch b = p.assemble(MAX_COUNT, maxBytes, false, NOW, expired::add);
+            RequestBatch b = p.assemble(MAX_COUNT, maxBytes, false, NOW, expired::add);
             if (b.entryCount() > 0) {
                 batches.add(records(b));
                 assertThat(b.bytes() <= maxBytes || b.entryCount() == 1).as("batch %s", batches.size()).isTrue();
@@ -261,7 +261,7 @@ class PackingTest {
         PendingRecord other = rec(1, 10);
         p.enqueue(big);
         p.enqueue(other);
-        PutRecordsBatch b = p.assemble(MAX_COUNT, 1024, false, NOW, expired::add);
+        RequestBatch b = p.assemble(MAX_COUNT, 1024, false, NOW, expired::add);
         assertThat(records(b)).containsExactly(big);
         assertThat(b.isFull()).isTrue();
         assertThat(records(p.assemble(MAX_COUNT, 1024, false, NOW, expired::add))).containsExactly(other);
@@ -270,7 +270,7 @@ class PackingTest {
     @Test
     void fitsAndFullOfBatch() {
         StreamPipeline p = pipeline();
-        PutRecordsBatch b = new PutRecordsBatch(p, 2, 100);
+        RequestBatch b = new RequestBatch(p, 2, 100);
         PendingRecord huge = rec(0, 500);
         assertThat(b.fits(huge)).as("an empty batch takes anything").isTrue();
         PendingRecord r60 = rec(0, 60);
@@ -283,7 +283,7 @@ class PackingTest {
         b.add(r40);
         assertThat(b.isFull()).isTrue();
         assertThat(b.fits(rec(0, 1))).isFalse();
-        PutRecordsBatch byCount = new PutRecordsBatch(p, 2, 1000);
+        RequestBatch byCount = new RequestBatch(p, 2, 1000);
         byCount.add(rec(0, 1));
         byCount.add(rec(0, 1));
         assertThat(byCount.isFull()).isTrue();
@@ -293,7 +293,7 @@ class PackingTest {
     @Test
     void toEntriesFollowsRecordOrder() {
         StreamPipeline p = pipeline();
-        PutRecordsBatch b = new PutRecordsBatch(p, 10, MAX_BYTES);
+        RequestBatch b = new RequestBatch(p, 10, MAX_BYTES);
         PendingRecord r1 = new PendingRecord("stream", "key-1", null, new byte[] {1, 2}, 7, 0, 0, NOW, FAR, outstanding);
         PendingRecord r2 = new PendingRecord("stream", "key-2", "12345", new byte[] {3}, 6, 0, 12345, NOW, FAR, outstanding);
         b.add(r1);
@@ -348,7 +348,7 @@ class PackingTest {
         int guard = 0;
         while (p.readyAt(NOW, 0, NO_FLUSH, sc.maxCount(), sc.maxBytes(), false) != Long.MAX_VALUE) {
             assertThat(guard++).as("assemble must make progress").isLessThanOrEqualTo(all.size());
-            PutRecordsBatch b = p.assemble(sc.maxCount(), sc.maxBytes(), false, NOW, expired::add);
+            RequestBatch b = p.assemble(sc.maxCount(), sc.maxBytes(), false, NOW, expired::add);
             List<PendingRecord> rs = records(b);
             assertThat(rs).as("non-empty queues give a non-empty batch").isNotEmpty();
             assertThat(rs.size()).isLessThanOrEqualTo(sc.maxCount());
@@ -474,7 +474,7 @@ class PackingTest {
             }
             byShard.add(l);
         }
-        PutRecordsBatch first = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
+        RequestBatch first = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
         assertThat(first.entryCount()).isEqualTo(3);
         assertThat(first.lockedQueues).isNotEmpty().allMatch(q -> q.locked);
         Set<String> lockedIds = new java.util.HashSet<>();
@@ -483,7 +483,7 @@ class PackingTest {
             assertThat(lockedIds).contains(r.predictedShardId);
         }
 
-        PutRecordsBatch second = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
+        RequestBatch second = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
         for (PendingRecord r : records(second)) {
             assertThat(lockedIds).as("a locked shard must not appear in a second concurrent batch").doesNotContain(r.predictedShardId);
         }
@@ -498,7 +498,7 @@ class PackingTest {
 
         // first batch completes: unlock its queues; the remaining records of those shards come next, in order
         first.lockedQueues.forEach(q -> q.locked = false);
-        PutRecordsBatch third = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
+        RequestBatch third = p.assemble(3, MAX_BYTES, true, NOW, expired::add);
         assertThat(third.entryCount()).isPositive();
         Set<String> firstIds = new java.util.HashSet<>();
         first.lockedQueues.forEach(q -> firstIds.add(q.shardId));
@@ -521,10 +521,10 @@ class PackingTest {
         for (int i = 0; i < 4; i++) {
             p.enqueue(rec(0, 10));
         }
-        PutRecordsBatch first = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
+        RequestBatch first = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
         assertThat(first.entryCount()).isEqualTo(2);
         assertThat(first.lockedQueues).isEmpty();
-        PutRecordsBatch second = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
+        RequestBatch second = p.assemble(2, MAX_BYTES, false, NOW, expired::add);
         assertThat(second.entryCount()).isEqualTo(2);
     }
 
@@ -532,7 +532,7 @@ class PackingTest {
     void lockedQueueIsSkippedByReadyAt() {
         StreamPipeline p = pipeline();
         p.enqueue(rec(0, 10, NOW, FAR));
-        PutRecordsBatch b = p.assemble(MAX_COUNT, MAX_BYTES, true, NOW, expired::add);
+        RequestBatch b = p.assemble(MAX_COUNT, MAX_BYTES, true, NOW, expired::add);
         assertThat(b.entryCount()).isEqualTo(1);
         p.enqueue(rec(0, 10, NOW + 1, FAR));
         p.enqueue(rec(1, 10, NOW + 7, FAR));
@@ -555,7 +555,7 @@ class PackingTest {
         p.enqueue(past);
         p.enqueue(live);
         p.enqueue(done);
-        PutRecordsBatch b = assemble(p);
+        RequestBatch b = assemble(p);
         assertThat(records(b)).containsExactly(live);
         assertThat(expired).containsExactlyInAnyOrder(exactlyDue, past, done);
         assertThat(p.readyAt(NOW, 0, NOW, MAX_COUNT, MAX_BYTES, false)).isEqualTo(Long.MAX_VALUE);
@@ -580,7 +580,7 @@ class PackingTest {
     @Test
     void uncoveredRecordsArePackedToo() {
         BigInteger half = BigInteger.ONE.shiftLeft(127);
-        ShardMap onlyLowerHalf = ShardMap.of(List.of(Shard.builder().shardId("low")
+        ShardMap onlyLowerHalf = ShardMapLoader.toMap(List.of(Shard.builder().shardId("low")
                 .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey(half.subtract(BigInteger.ONE).toString()).build())
                 .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1").build())
                 .build()));
@@ -598,7 +598,7 @@ class PackingTest {
     @Test
     void installMapRepredictsKeepingOrder() {
         BigInteger full = MAX;
-        ShardMap one = ShardMap.of(List.of(Shard.builder().shardId("parent")
+        ShardMap one = ShardMapLoader.toMap(List.of(Shard.builder().shardId("parent")
                 .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey(full.toString()).build())
                 .build()));
         StreamPipeline p = new StreamPipeline("stream");
@@ -612,7 +612,7 @@ class PackingTest {
         }
         p.installMap(fourEqualShards());
         List<PendingRecord> sent = new ArrayList<>();
-        PutRecordsBatch b;
+        RequestBatch b;
         while ((b = assemble(p)).entryCount() > 0) {
             sent.addAll(records(b));
         }
@@ -628,7 +628,7 @@ class PackingTest {
     void recordsAboveTheAggregationMemberLimitTravelAsThemselvesInOrderBetweenAggregates() {
         int maxMember = 4096;
         StreamPipeline p = new StreamPipeline("stream", 0, 0,
-                new StreamPipeline.Aggregation(50 * 1024, 10_000, false, null, maxMember));
+                new Aggregation(50 * 1024, 10_000, false, null, maxMember));
         p.installMap(fourEqualShards());
         PendingRecord a = rec(0, 100);
         PendingRecord b = rec(0, maxMember);          // at the limit: still aggregated
@@ -639,7 +639,7 @@ class PackingTest {
         for (PendingRecord r : List.of(a, b, big, c, d, bigAlone)) {
             p.enqueue(r);
         }
-        PutRecordsBatch batch = assemble(p);
+        RequestBatch batch = assemble(p);
         assertThat(batch.entryCount()).isEqualTo(4);
         assertThat(batch.isAggregated(0)).isTrue();
         assertThat(List.of(batch.record(batch.entryStart(0)), batch.record(batch.entryStart(0) + 1))).containsExactly(a, b);

@@ -48,7 +48,7 @@ class ResponseHandlerTest {
     void setUp() {
         outstanding = new Outstanding();
         counters = new Counters();
-        retryPolicy = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5));
+        retryPolicy = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5), new java.util.SplittableRandom(7));
         pipeline = new StreamPipeline(STREAM);
         sentAt = Instant.now();
     }
@@ -73,8 +73,8 @@ class ResponseHandlerTest {
         return l;
     }
 
-    private PutRecordsBatch batch(List<PendingRecord> records) {
-        PutRecordsBatch b = new PutRecordsBatch(pipeline, 500, 5L * 1024 * 1024);
+    private RequestBatch batch(List<PendingRecord> records) {
+        RequestBatch b = new RequestBatch(pipeline, 500, 5L * 1024 * 1024);
         records.forEach(b::add);
         b.sentAt = sentAt;
         b.sentNanos = SENT_NANOS;
@@ -117,7 +117,7 @@ class ResponseHandlerTest {
     @Test
     void allSuccessCompletesEachRecordWithItsOwnEntry() {
         List<PendingRecord> rs = recs(5);
-        PutRecordsBatch b = batch(rs);
+        RequestBatch b = batch(rs);
         PutRecordsResultEntry[] entries = new PutRecordsResultEntry[5];
         for (int i = 0; i < 5; i++) {
             entries[i] = ok("shardId-" + i, "4959" + (1000 + i));
@@ -126,7 +126,7 @@ class ResponseHandlerTest {
         assertThat(out.retries()).isEmpty();
         assertThat(out.predictionMisses()).isZero();
         for (int i = 0; i < 5; i++) {
-            PutResult res = rs.get(i).<PutResult>future().join();
+            PutResult res = ((PutResult) rs.get(i).future.join());
             assertThat(res.shardId()).isEqualTo("shardId-" + i);
             assertThat(res.sequenceNumber()).isEqualTo("4959" + (1000 + i));
             assertThat(res.attempts()).hasSize(1);
@@ -153,10 +153,10 @@ class ResponseHandlerTest {
         ResponseHandler.Outcome out = handler(0).handle(batch(rs),
                 response(ok("B", "s-first"), ok("A", "s-second"), ok("B", "s-third")), null, NOW);
         assertThat(out.predictionMisses()).isZero();
-        assertThat(rs.get(0).<PutResult>future().join().sequenceNumber()).isEqualTo("s-first");
-        assertThat(rs.get(1).<PutResult>future().join().sequenceNumber()).isEqualTo("s-second");
-        assertThat(rs.get(2).<PutResult>future().join().sequenceNumber()).isEqualTo("s-third");
-        assertThat(rs.get(1).<PutResult>future().join().shardId()).isEqualTo("A");
+        assertThat(((PutResult) rs.get(0).future.join()).sequenceNumber()).isEqualTo("s-first");
+        assertThat(((PutResult) rs.get(1).future.join()).sequenceNumber()).isEqualTo("s-second");
+        assertThat(((PutResult) rs.get(2).future.join()).sequenceNumber()).isEqualTo("s-third");
+        assertThat(((PutResult) rs.get(1).future.join()).shardId()).isEqualTo("A");
     }
 
     // ---- partial failure ----
@@ -178,7 +178,7 @@ class ResponseHandlerTest {
                 ResponseHandler.FAILED, ResponseHandler.OK);
         assertThat(counters.throttled.sum()).isEqualTo(1);
         for (int i : new int[] {0, 2, 4}) {
-            PutResult res = rs.get(i).<PutResult>future().join();
+            PutResult res = ((PutResult) rs.get(i).future.join());
             assertThat(res.shardId()).isEqualTo("shardId-" + i);
             assertThat(res.sequenceNumber()).isEqualTo("s" + i);
         }
@@ -206,7 +206,7 @@ class ResponseHandlerTest {
         h.handle(batch(rs), response(err("InternalFailure", "oops")), null, NOW);
         ResponseHandler.Outcome out = h.handle(batch(rs), response(ok("shardId-0", "s")), null, NOW);
         assertThat(out.retries()).isEmpty();
-        PutResult res = r.<PutResult>future().join();
+        PutResult res = ((PutResult) r.future.join());
         assertThat(res.attempts()).hasSize(3);
         assertThat(res.attempts().get(0).errorCode()).contains("ProvisionedThroughputExceededException");
         assertThat(res.attempts().get(1).errorCode()).contains("InternalFailure");
@@ -323,7 +323,7 @@ class ResponseHandlerTest {
         assertThat(out.splits().get(0).entryCount()).isEqualTo(2);
         assertThat(out.splits().get(1).entryCount()).isEqualTo(3);
         List<PendingRecord> carried = new ArrayList<>();
-        for (PutRecordsBatch half : out.splits()) {
+        for (RequestBatch half : out.splits()) {
             assertThat(half.resent).isTrue();
             assertThat(half.lockedQueues).isEmpty();
             for (int i = 0; i < half.recordCount(); i++) {
@@ -343,14 +343,14 @@ class ResponseHandlerTest {
     @Test
     void rejectedSingleAggregateIsSplitIntoItsRecords() {
         List<PendingRecord> rs = recs(3);
-        PutRecordsBatch b = new PutRecordsBatch(pipeline, 500, 5L * 1024 * 1024);
+        RequestBatch b = new RequestBatch(pipeline, 500, 5L * 1024 * 1024);
         b.addAggregate(rs, new byte[] {1, 2, 3}, "a", "7", 1);
         b.sentAt = sentAt;
         b.sentNanos = SENT_NANOS;
         AwsServiceException e = serviceError(InvalidArgumentException.builder(), "InvalidArgumentException", "bad");
         ResponseHandler.Outcome out = handler(0).handle(b, null, e, NOW);
         assertThat(out.splits()).hasSize(1);
-        PutRecordsBatch plain = out.splits().get(0);
+        RequestBatch plain = out.splits().get(0);
         assertThat(plain.entryCount()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             assertThat(plain.isAggregated(i)).isFalse();
@@ -376,7 +376,7 @@ class ResponseHandlerTest {
     void aggregateOnAnotherShardIsHeldWholeWithAllItsRecords() {
         List<PendingRecord> rs = recs(3);
         rs.forEach(r -> r.predictedShardId = "shardId-1");
-        PutRecordsBatch b = new PutRecordsBatch(pipeline, 500, 5L * 1024 * 1024);
+        RequestBatch b = new RequestBatch(pipeline, 500, 5L * 1024 * 1024);
         b.addAggregate(rs, new byte[] {1, 2, 3}, "a", "7", 1);
         b.sentAt = sentAt;
         b.sentNanos = SENT_NANOS;

@@ -74,7 +74,7 @@ class ShardMapTest {
 
     @Test
     void singleShardCoversEverything() {
-        ShardMap m = ShardMap.of(List.of(shard("shardId-000000000000", BigInteger.ZERO, MAX, false)));
+        ShardMap m = ShardMapLoader.toMap(List.of(shard("shardId-000000000000", BigInteger.ZERO, MAX, false)));
         assertThat(m.size()).isEqualTo(1);
         assertThat(m.shardId(0)).isEqualTo("shardId-000000000000");
         assertThat(m.startingHashKey(0)).isEqualTo("0");
@@ -89,7 +89,7 @@ class ShardMapTest {
     @Test
     void fourEqualShardsBoundaries() {
         List<Shard> shards = equalShards(4);
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(m.size()).isEqualTo(4);
         BigInteger quarter = BigInteger.ONE.shiftLeft(126);
         for (int i = 0; i < 4; i++) {
@@ -122,7 +122,7 @@ class ShardMapTest {
     @Test
     void manyShardsAgainstBruteForceFixedSeed() {
         List<Shard> shards = equalShards(256);
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(m.size()).isEqualTo(256);
         Random rnd = new Random(7);
         for (int i = 0; i < 5000; i++) {
@@ -180,7 +180,7 @@ class ShardMapTest {
     @Property(tries = 200)
     void manyShardsMatchLinearSearch(@ForAll("keys") BigInteger key, @ForAll @IntRange(min = 0, max = 7) int layout) {
         List<Shard> shards = layout == 0 ? equalShards(256) : randomShards(layout, 64 * layout, layout % 2 == 0);
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(shardFor(m, key)).isEqualTo(bruteForce(shards, key));
         // and the boundaries of a shard near the key
         for (Shard s : shards) {
@@ -209,7 +209,7 @@ class ShardMapTest {
                 shard("shardId-000000000000", BigInteger.ZERO, MAX, true),
                 shard("shardId-000000000001", BigInteger.ZERO, half.subtract(BigInteger.ONE), false),
                 shard("shardId-000000000002", half, MAX, false));
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(m.size()).isEqualTo(2);
         assertThat(shardFor(m, BigInteger.ZERO)).isEqualTo("shardId-000000000001");
         assertThat(shardFor(m, half.subtract(BigInteger.ONE))).isEqualTo("shardId-000000000001");
@@ -224,7 +224,7 @@ class ShardMapTest {
                 shard("shardId-000000000001", BigInteger.ZERO, half.subtract(BigInteger.ONE), true),
                 shard("shardId-000000000002", half, MAX, true),
                 shard("shardId-000000000003", BigInteger.ZERO, MAX, false));
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(m.size()).isEqualTo(1);
         assertThat(shardFor(m, half)).isEqualTo("shardId-000000000003");
         assertThat(shardFor(m, BigInteger.ONE)).isEqualTo("shardId-000000000003");
@@ -235,7 +235,7 @@ class ShardMapTest {
         Shard s = Shard.builder().shardId("s")
                 .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey(MAX.toString()).build())
                 .build();
-        ShardMap m = ShardMap.of(List.of(s));
+        ShardMap m = ShardMapLoader.toMap(List.of(s));
         assertThat(m.size()).isEqualTo(1);
         assertThat(shardFor(m, BigInteger.TEN)).isEqualTo("s");
     }
@@ -245,7 +245,7 @@ class ShardMapTest {
         List<Shard> shards = new ArrayList<>(equalShards(4));
         Collections.reverse(shards);
         Collections.swap(shards, 0, 2);
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         for (int i = 0; i < 4; i++) {
             assertThat(m.shardId(i)).isEqualTo(id(i));
         }
@@ -262,7 +262,7 @@ class ShardMapTest {
         List<Shard> shards = List.of(
                 shard("b", BigInteger.TEN, MAX, false),
                 shard("a", BigInteger.ZERO, BigInteger.valueOf(9), false));
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(m.shardId(0)).isEqualTo("a");
         assertThat(shardFor(m, BigInteger.valueOf(9))).isEqualTo("a");
         assertThat(shardFor(m, BigInteger.TEN)).isEqualTo("b");
@@ -276,7 +276,7 @@ class ShardMapTest {
         List<Shard> shards = List.of(
                 shard("s0", BigInteger.ZERO, quarter.subtract(BigInteger.ONE), false),
                 shard("s2", quarter.shiftLeft(1), quarter.multiply(BigInteger.valueOf(3)).subtract(BigInteger.ONE), false));
-        ShardMap m = ShardMap.of(shards);
+        ShardMap m = ShardMapLoader.toMap(shards);
         assertThat(indexOf(m, quarter)).isEqualTo(ShardMap.NOT_COVERED);
         assertThat(indexOf(m, quarter.shiftLeft(1).subtract(BigInteger.ONE))).isEqualTo(ShardMap.NOT_COVERED);
         assertThat(indexOf(m, quarter.subtract(BigInteger.ONE))).isZero();
@@ -287,19 +287,19 @@ class ShardMapTest {
 
     @Test
     void gapBeforeFirstShardAndEmptyMap() {
-        ShardMap m = ShardMap.of(List.of(shard("s", BigInteger.valueOf(1000), MAX, false)));
+        ShardMap m = ShardMapLoader.toMap(List.of(shard("s", BigInteger.valueOf(1000), MAX, false)));
         assertThat(indexOf(m, BigInteger.ZERO)).isEqualTo(ShardMap.NOT_COVERED);
         assertThat(indexOf(m, BigInteger.valueOf(999))).isEqualTo(ShardMap.NOT_COVERED);
         assertThat(indexOf(m, BigInteger.valueOf(1000))).isZero();
 
-        ShardMap empty = ShardMap.of(List.of(shard("closed", BigInteger.ZERO, MAX, true)));
+        ShardMap empty = ShardMapLoader.toMap(List.of(shard("closed", BigInteger.ZERO, MAX, true)));
         assertThat(empty.size()).isZero();
         assertThat(indexOf(empty, BigInteger.ONE)).isEqualTo(ShardMap.NOT_COVERED);
     }
 
     @Test
     void realPartitionKeyHashLandsInExpectedShard() throws Exception {
-        ShardMap m = ShardMap.of(equalShards(4));
+        ShardMap m = ShardMapLoader.toMap(equalShards(4));
         PartitionKeyHasher h = new PartitionKeyHasher();
         // MD5("abc") = 0x9001... -> top two bits 10 -> third quarter (index 2)
         h.hash("abc");

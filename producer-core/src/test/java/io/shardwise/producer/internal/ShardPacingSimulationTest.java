@@ -39,13 +39,13 @@ class ShardPacingSimulationTest {
 
     /** One request on its way: when the service counts it, when its answer comes back, what it carries. */
     private static final class InFlight {
-        final PutRecordsBatch batch;
+        final RequestBatch batch;
         final long sentAt;
         final long arrivesAt;
         long answeredAt;
         boolean[] throttled;
 
-        InFlight(PutRecordsBatch batch, long sentAt, long arrivesAt) {
+        InFlight(RequestBatch batch, long sentAt, long arrivesAt) {
             this.batch = batch;
             this.sentAt = sentAt;
             this.arrivesAt = arrivesAt;
@@ -54,7 +54,7 @@ class ShardPacingSimulationTest {
 
     @Test
     void aBackloggedStreamUsesItsShardsByteLimitWithoutThrottlingOrTrickling() {
-        StreamPipeline p = new StreamPipeline("stream", 1000, MIB, new StreamPipeline.Aggregation(50 * 1024, 10_000, false));
+        StreamPipeline p = new StreamPipeline("stream", 1000, MIB, new Aggregation(50 * 1024, 10_000, false));
         p.nowNanos = T0;
         p.installMap(PackingTest.fourEqualShards());
         SplittableRandom random = new SplittableRandom(7);
@@ -125,7 +125,7 @@ class ShardPacingSimulationTest {
             long next = t + 10 * MS;
             if (readyAt != StreamPipeline.NOTHING_QUEUED && readyAt - t <= 0) {
                 while (inFlight < 32) {
-                    PutRecordsBatch batch = p.assemble(500, 5L * MIB, true, t, expired::add, 1);
+                    RequestBatch batch = p.assemble(500, 5L * MIB, true, t, expired::add, 1);
                     if (batch.isEmpty()) {
                         break;
                     }
@@ -165,7 +165,7 @@ class ShardPacingSimulationTest {
 
     /** As the sender does: each shard's entries of the request are reported to its limiter together. */
     private static void feedLimiters(InFlight f, long now) {
-        PutRecordsBatch b = f.batch;
+        RequestBatch b = f.batch;
         Map<ShardQueue, long[]> perQueue = new IdentityHashMap<>(); // entries, bytes, counted entries, counted bytes
         for (int e = 0; e < b.entryCount(); e++) {
             long[] sums = perQueue.computeIfAbsent(b.record(b.entryStart(e)).queue, q -> new long[4]);
@@ -182,7 +182,7 @@ class ShardPacingSimulationTest {
         });
     }
 
-    private static int entryOf(PutRecordsBatch b, int record) {
+    private static int entryOf(RequestBatch b, int record) {
         for (int e = 0; e < b.entryCount(); e++) {
             if (record < b.entryEnd(e)) {
                 return e;

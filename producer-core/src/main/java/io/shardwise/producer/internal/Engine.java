@@ -30,42 +30,18 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 
 /**
- * The engine behind {@code KinesisProducer} and {@code FirehoseProducer}: validation and hashing on the caller's thread, the
- * {@link Sender} thread, the callback executor, and the lifecycle (flush, close). Public only so
- * the API package can reach it; not API.
+ * The engine behind {@code KinesisProducer} and {@code FirehoseProducer}: validation and hashing on
+ * the caller's thread, the {@link Sender} loop (on its own thread, or stepped by a test with
+ * {@link #step()}), the callback executor, and the lifecycle (flush, close). Built by {@link Engines}.
  *
  * <p>Thread-safe.
  */
-public final class Pipeline {
-    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+final class Engine implements Engines.KinesisEngine, Engines.FirehoseEngine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    /**
-     * How to build a client when the user gave none.
-     *
-     * @param region region, or {@code null} for the default chain
-     * @param endpointOverride endpoint, or {@code null}
-     * @param credentialsProvider credentials, or {@code null} for the default chain
-     */
-    public record ClientSettings(Region region, URI endpointOverride, AwsCredentialsProvider credentialsProvider) {
-        /** Sets what was given on an SDK client builder; leaves the rest to the SDK's default chains. */
-        void applyTo(AwsClientBuilder<?, ?> b) {
-            if (region != null) {
-                b.region(region);
-            }
-            if (endpointOverride != null) {
-                b.endpointOverride(endpointOverride);
-            }
-            if (credentialsProvider != null) {
-                b.credentialsProvider(credentialsProvider);
-            }
-        }
-    }
-
-    private final ProducerConfig config;
+    private final EngineConfig config;
     private final Destination destination;
-    /** Firehose record packing, or {@code null}. */
-    private final Packing packing;
     private final String clientOrigin;
     private final CallbackExecutor callbackExecutor;
     private final ExecutorService ownedExecutor;
@@ -82,67 +58,22 @@ public final class Pipeline {
     private final int id;
 
     /**
-     * The engine of a {@code KinesisProducer}.
+     * An engine whose sender does not run yet: {@link #start} it, or {@link #step()} it (tests).
      *
-     * @param client the user's client, or {@code null} to build one from {@code settings}
-     * @param settings used only when {@code client} is {@code null}
-     * @param config the configuration
+     * @param callersClient whether the destination's client is the caller's (for the log line)
      * @param callbackExecutor the user's executor, or {@code null} for an owned pool
      */
-    public Pipeline(KinesisAsyncClient client, ClientSettings settings, ProducerConfig config, Executor callbackExecutor) {
-        this(new KinesisDestination(client != null ? client : buildKinesisClient(settings, config), client == null,
-                        config.requestTimeout()), client != null, config, kinesisAggregation(config), null, callbackExecutor, Time.SYSTEM);
-    }
-
-    /**
-     * The engine of a {@code FirehoseProducer}: one queue per delivery stream, PutRecordBatch.
-     *
-     * @param client the user's client, or {@code null} to build one from {@code settings}
-     * @param settings used only when {@code client} is {@code null}
-     * @param config the engine's settings (shard options are ignored)
-     * @param packing how to join user records into Firehose records, or {@code null} to send each alone
-     * @param callbackExecutor the user's executor, or {@code null} for an owned pool
-     * @return the engine, started
-     */
-    public static Pipeline forFirehose(FirehoseAsyncClient client, ClientSettings settings, ProducerConfig config,
-                                       Packing packing, Executor callbackExecutor) {
-        FirehoseDestination d = new FirehoseDestination(client != null ? client : FirehoseDestination.buildClient(settings, config),
-                client == null);
-        StreamPipeline.Aggregation aggregation = packing == null ? null
-                : new StreamPipeline.Aggregation(packing.maxSize(), packing.maxCount(), false, packing.delimiter(), Integer.MAX_VALUE);
-        return new Pipeline(d, client != null, config, aggregation, packing, callbackExecutor, Time.SYSTEM);
-    }
-
-    /**
-     * Joining small user records into one Firehose record: each user record followed by
-     * {@code delimiter} (unless it already ends with it), up to {@code maxSize} bytes and {@code maxCount} records.
-     *
-     * @param maxSize largest joined record, delimiters included
-     * @param maxCount most user records per joined record
-     * @param delimiter the bytes that end each user record (not empty)
-     */
-    public record Packing(int maxSize, int maxCount, byte[] delimiter) {
-    }
-
-    private static StreamPipeline.Aggregation kinesisAggregation(ProducerConfig config) {
-        return config.aggregationEnabled()
-                ? new StreamPipeline.Aggregation(config.aggregationMaxSize(), config.aggregationMaxCount(),
-                        config.aggregationPreservesPartitionKeys(), null, config.aggregationMaxUserRecordSize())
-                : null;
-    }
-
-    Pipeline(Destination destination, boolean callersClient, ProducerConfig config, StreamPipeline.Aggregation aggregation,
-             Packing packing, Executor callbackExecutor, Time time) {
+    Engine(Destination destination, boolean callersClient, EngineConfig config, Executor callbackExecutor, EngineRuntime runtime) {
         this.config = config;
-        this.packing = packing;
-        this.time = time;
+        this.time = runtime.time();
         this.destination = destination;
         this.clientOrigin = callersClient ? "caller's" : "own";
-        this.ttlNanos = config.recordTtl().toNanos();
-        this.outstanding = new Outstanding(config.maxOutstandingRecords(), config.maxOutstandingBytes(), config.maxBlockTime());
+        this.ttlNanos = config.recordTtlNanos();
+        this.outstanding = new Outstanding(config.maxOutstandingRecords(), config.maxOutstandingBytes(), config.maxBlockTime(), time);
         this.id = IDS.incrementAndGet();
         if (callbackExecutor != null) {
-            this.callbackExecutor = new CallbackExecutor(callbackExecutor, "shardwise-" + id + "-callback-fallback");
+            this.callbackExecutor = new CallbackExecutor(callbackExecutor, "shardwise-" + id + "-callback-fallback",
+                    runtime.refusedCallbacks());
             this.ownedExecutor = null;
         } else {
             AtomicInteger n = new AtomicInteger();
@@ -151,30 +82,34 @@ public final class Pipeline {
                 t.setDaemon(true);
                 return t;
             });
-            this.callbackExecutor = new CallbackExecutor(ownedExecutor, "shardwise-" + id + "-callback-fallback");
+            this.callbackExecutor = new CallbackExecutor(ownedExecutor, "shardwise-" + id + "-callback-fallback",
+                    runtime.refusedCallbacks());
         }
-        this.sender = new Sender(destination, config, aggregation, this.callbackExecutor, time, counters, outstanding.observers, limits);
-        sender.start("shardwise-" + id + "-sender");
-        log.info("Shardwise {} producer {} started ({} client, {})", destination.serviceName(), id, clientOrigin, config);
+        this.sender = new Sender(destination, config, this.callbackExecutor, runtime, counters, outstanding.observers, limits);
+    }
+
+    /** Starts the engine's sender thread; @return the engine */
+    static Engine start(Engine engine) {
+        engine.sender.start("shardwise-" + engine.id + "-sender");
+        log.info("Shardwise {} producer {} started ({} client, {})", engine.destination.serviceName(), engine.id, engine.clientOrigin,
+                engine.config.description());
+        return engine;
     }
 
     /**
-     * The HTTP client every producer-built SDK client uses: enough connections for the requests in
-     * flight, on Netty event loops of its own that close with it without the SDK's 2 s quiet period.
+     * One turn of the sender loop on the calling thread, for an engine that was not started (tests
+     * that drive the engine on a virtual clock).
+     *
+     * @return when the loop wants to run again at the latest (nanoseconds on the engine's clock)
      */
-    static SdkAsyncHttpClient.Builder<?> httpClient(ProducerConfig config) {
-        return new OwnEventLoopsHttpClient.Builder(NettyNioAsyncHttpClient.builder()
-                .maxConcurrency(Math.max(50, config.maxInFlightRequests() + 8))
-                .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
+    long step() {
+        return sender.runOnce();
     }
 
-    private static KinesisAsyncClient buildKinesisClient(ClientSettings s, ProducerConfig config) {
-        KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
-                .httpClientBuilder(httpClient(config))
-                // The producer retries failed entries itself, with back-off and per-record accounting.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
-        s.applyTo(b);
-        return b.build();
+    /** Ends an engine that was stepped, not started: fails what it holds, as the thread does on close. */
+    void stopStepped() {
+        closed = true;
+        sender.stopStepped();
     }
 
     /**
@@ -182,6 +117,7 @@ public final class Pipeline {
      *
      * @return the record's future
      */
+    @Override
     public CompletableFuture<PutResult> add(String stream, String partitionKey, String explicitHashKey, byte[] data) {
         if (closed) {
             throw closedError();
@@ -212,8 +148,10 @@ public final class Pipeline {
             RecordValidator.checkSize(data.length, keyLength, config.maxRecordSize());
         }
         long now = time.nanoTime();
-        return submit(new PendingRecord(stream, partitionKey, explicitHashKey, data, data.length + keyLength,
-                high, low, now, now + ttlNanos, outstanding));
+        RecordFuture<PutResult> future = new RecordFuture<>(PutResult::new);
+        submit(new PendingRecord(stream, partitionKey, explicitHashKey, data, data.length + keyLength,
+                high, low, now, now + ttlNanos, outstanding, future));
+        return future;
     }
 
     /**
@@ -222,7 +160,8 @@ public final class Pipeline {
      *
      * @return the record's future
      */
-    public CompletableFuture<FirehosePutResult> addToDeliveryStream(String deliveryStream, byte[] data) {
+    @Override
+    public CompletableFuture<FirehosePutResult> add(String deliveryStream, byte[] data) {
         if (closed) {
             throw closedError();
         }
@@ -230,6 +169,7 @@ public final class Pipeline {
         RecordValidator.checkDeliveryStream(deliveryStream);
         RecordValidator.checkData(data);
         int size;
+        Aggregation packing = config.aggregation();
         if (packing != null) {
             RecordValidator.checkNoDelimiter(data, packing.delimiter());
             size = DelimitedPacker.packedLength(data, packing.delimiter());
@@ -239,11 +179,12 @@ public final class Pipeline {
             RecordValidator.checkFirehoseSize(data.length, 0, config.maxRecordSize(), "maxRecordSize");
         }
         long now = time.nanoTime();
-        return submit(new PendingRecord(deliveryStream, null, null, data, size, 0, 0, now, now + ttlNanos, outstanding,
-                FirehoseDestination.RESULTS));
+        RecordFuture<FirehosePutResult> future = new RecordFuture<>(FirehoseDestination.RESULTS);
+        submit(new PendingRecord(deliveryStream, null, null, data, size, 0, 0, now, now + ttlNanos, outstanding, future));
+        return future;
     }
 
-    private <T> CompletableFuture<T> submit(PendingRecord r) {
+    private void submit(PendingRecord r) {
         sender.submit(r);
         // The sender marks itself stopped before it takes its last records: if it stopped after this
         // record went in, either it took the record (and fails it) or the record is withdrawn here.
@@ -253,7 +194,6 @@ public final class Pipeline {
             throw e;
         }
         counters.added.increment();
-        return r.future();
     }
 
     private void checkSenderAlive() {
@@ -273,6 +213,7 @@ public final class Pipeline {
     }
 
     /** @return a future completed when every record added before the call has completed */
+    @Override
     public CompletableFuture<Void> flush() {
         // Called from a record's callback: first complete the records this thread was about to
         // complete after it, then let the records whose callbacks are running here (their results
@@ -289,16 +230,19 @@ public final class Pipeline {
      *
      * @return a handle whose {@code close()} unregisters it
      */
+    @Override
     public AutoCloseable addObserver(io.shardwise.producer.ProducerObserver observer) {
         return outstanding.observers.add(java.util.Objects.requireNonNull(observer, "observer"));
     }
 
     /** @return whether {@link #close} was called */
+    @Override
     public boolean isClosed() {
         return closed;
     }
 
     /** @return the counters */
+    @Override
     public ProducerStats stats() {
         return counters.snapshot(outstanding);
     }
@@ -308,6 +252,7 @@ public final class Pipeline {
      *
      * @return the final counters
      */
+    @Override
     public ProducerStats close(Duration timeout) {
         synchronized (closeLock) {
             if (closeDone) {

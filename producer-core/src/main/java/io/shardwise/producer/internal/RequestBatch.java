@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Built on the sender thread, then read by the response handler.
  */
-final class PutRecordsBatch {
+final class RequestBatch {
     /** Partition key of aggregated entries, as the KPL sends them. */
     static final String AGGREGATE_PARTITION_KEY = "a";
 
@@ -50,7 +50,7 @@ final class PutRecordsBatch {
     /** The SDK call carrying this batch, cancelled if the producer closes while it is in flight. */
     CompletableFuture<?> call;
 
-    PutRecordsBatch(StreamPipeline pipeline, int maxEntries, long maxBytes) {
+    RequestBatch(StreamPipeline pipeline, int maxEntries, long maxBytes) {
         this.pipeline = pipeline;
         this.maxEntries = maxEntries;
         this.maxBytes = maxBytes;
@@ -141,17 +141,17 @@ final class PutRecordsBatch {
      * @param unpackAggregates whether an aggregated entry may be sent as its records (KPL aggregates; not Firehose packing)
      * @return the smaller batches (none of them holds shard locks), or an empty list if it cannot be split
      */
-    List<PutRecordsBatch> split(boolean unpackAggregates) {
-        List<PutRecordsBatch> out = new ArrayList<>(2);
+    List<RequestBatch> split(boolean unpackAggregates) {
+        List<RequestBatch> out = new ArrayList<>(2);
         if (entryCount > 1) {
             int half = entryCount / 2;
             out.add(copy(0, half));
             out.add(copy(half, entryCount));
         } else if (entryCount == 1 && entryAggregated[0] && recordCount > 1 && unpackAggregates) {
-            PutRecordsBatch b = null;
+            RequestBatch b = null;
             for (int i = 0; i < recordCount; i++) {
                 if (b == null || !b.fits(records[i])) {
-                    b = new PutRecordsBatch(pipeline, maxEntries, maxBytes);
+                    b = new RequestBatch(pipeline, maxEntries, maxBytes);
                     b.mapGeneration = mapGeneration;
                     b.resent = true;
                     out.add(b);
@@ -162,8 +162,8 @@ final class PutRecordsBatch {
         return out;
     }
 
-    private PutRecordsBatch copy(int fromEntry, int toEntry) {
-        PutRecordsBatch b = new PutRecordsBatch(pipeline, maxEntries, maxBytes);
+    private RequestBatch copy(int fromEntry, int toEntry) {
+        RequestBatch b = new RequestBatch(pipeline, maxEntries, maxBytes);
         b.mapGeneration = mapGeneration;
         b.resent = true;
         for (int e = fromEntry; e < toEntry; e++) {
