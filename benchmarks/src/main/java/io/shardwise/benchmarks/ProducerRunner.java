@@ -24,8 +24,12 @@ import jdk.jfr.Recording;
  * {@code @@BENCH READY} and waits for {@code GO}. A count run ({@code records=N}) adds N records as
  * fast as the producer takes them, waits for every acknowledgement and prints
  * {@code @@BENCH RESULT k=v ...}. A timed run ({@code rate=R}) adds R records per second until
- * {@code STOP}, then prints the result at once. CPU and peak RSS cover this JVM and its
- * descendants, measured between GO and the end.
+ * {@code STOP}, then prints the result at once; with {@code openLoop=true} latency is measured from
+ * each record's scheduled time, and after STOP the process waits for every acknowledgement before it
+ * reports. With {@code cold=true} it says READY before building the producer and builds it on GO (no
+ * warm-up), reporting the build time and the time to the first acknowledgement. {@code hotShare=F}
+ * keys that fraction of the records to the first of {@code shards} shards. CPU and peak RSS cover
+ * this JVM and its descendants, measured between GO and the end.
  */
 public final class ProducerRunner {
     static final String PREFIX = "@@BENCH ";
@@ -104,6 +108,10 @@ public final class ProducerRunner {
             // a cold start: nothing built, nothing warmed; the measurement starts before build()
             say("READY warmupRecords=0 warmupFailed=0");
             go.await();
+            if (jfr != null) {
+                recording[0] = startRecording();
+                new JfrSummary.MeasuredPhase().commit();
+            }
             driver[0] = newDriver(producer, a, host, port, stream, scheme, kplCap, sdkCap, sdkConcurrency);
             buildNanos = System.nanoTime() - start[0];
             countRun(driver[0], keys, payloads, records, start, recording[0], jfr);
@@ -117,10 +125,7 @@ public final class ProducerRunner {
         if (jfr != null) {
             // Recording from before the warm-up: starting JFR later deoptimises warm code (the run then
             // measures re-compilation); the summary skips the samples taken before the measured phase.
-            recording[0] = new Recording(Configuration.getConfiguration("profile"));
-            // 2 ms, not the profile's 10-20 ms: a measured phase of a few seconds needs the samples
-            recording[0].enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
-            recording[0].start();
+            recording[0] = startRecording();
         }
         // ---- untimed warm-up: connections, shard maps, the KPL's DescribeStreamSummary, the JIT
         // for at least warmupSeconds (the JIT: TLS, marshalling, the pipeline); count runs add as fast
@@ -189,6 +194,14 @@ public final class ProducerRunner {
             report(d, start, stopNanos, recording[0], jfr);
             exitNow(d);
         }
+    }
+
+    private static Recording startRecording() throws java.io.IOException, java.text.ParseException {
+        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        // 2 ms, not the profile's 10-20 ms: a measured phase of a few seconds needs the samples
+        r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+        r.start();
+        return r;
     }
 
     private static Driver newDriver(String producer, Map<String, String> a, String host, int port, String stream,
