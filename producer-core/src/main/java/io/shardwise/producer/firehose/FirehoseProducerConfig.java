@@ -69,31 +69,6 @@ public final class FirehoseProducerConfig extends AbstractConfig {
         return Options.FIREHOSE;
     }
 
-    /**
-     * The engine's settings as a Kinesis configuration without shards, aggregation or per-shard
-     * limits. Transitional: only {@code FirehoseProducer} calls it, until the engine reads this
-     * configuration's accessors itself; then it goes.
-     */
-    ProducerConfig engineConfig() {
-        ProducerConfig.Builder b = ProducerConfig.builder().maxRecordSize(MAX_RECORD_SIZE)
-                .preserveShardOrder(false).shardRateLimiting(false).aggregationEnabled(false);
-        for (Option<?> o : Options.FIREHOSE) {
-            copy(o, b);
-        }
-        return b.build();
-    }
-
-    private <T> void copy(Option<T> option, ProducerConfig.Builder b) {
-        T value = get(option);
-        if (ProducerConfig.options().contains(option)) {
-            if (value == null) {
-                b.unlimitedAttempts();
-            } else {
-                b.set(option, value);
-            }
-        }
-    }
-
     /** @return how long a record may wait for others to fill a request (linger) */
     public Duration recordMaxBufferedTime() {
         return values().get(Options.RECORD_MAX_BUFFERED_TIME);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FirehoseProducerConfigTest {
     @Test
-    void defaultsFollowPutRecordBatchLimitsAndTheEngineGetsNoShardOptions() {
+    void defaultsFollowPutRecordBatchLimits() {
         FirehoseProducerConfig c = FirehoseProducerConfig.defaults();
         assertThat(c.collectionMaxCount()).isEqualTo(500);
         assertThat(c.collectionMaxSize()).isEqualTo(4L * 1024 * 1024);
@@ -16,10 +16,7 @@ class FirehoseProducerConfigTest {
         assertThat(c.packingMaxSize()).isEqualTo(1_024_000);
         assertThat(c.packingDelimiter()).containsExactly('\n');
         assertThat(c.recordTtl()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.engineConfig().maxRecordSize()).isEqualTo(1_024_000);
-        assertThat(c.engineConfig().aggregationEnabled()).isFalse();
-        assertThat(c.engineConfig().shardRateLimiting()).isFalse();
-        assertThat(c.engineConfig().preserveShardOrder()).isFalse();
+        assertThat(FirehoseProducerConfig.MAX_RECORD_SIZE).isEqualTo(1_024_000);
     }
 
     @Test
@@ -64,15 +61,5 @@ class FirehoseProducerConfigTest {
         assertThatThrownBy(() -> FirehoseProducerConfig.builder().packingDelimiter("12345678901234567"))
                 .hasMessage("packingDelimiter must be between 1 and 16 bytes long, was "
                         + java.util.Arrays.toString("12345678901234567".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
-
-    @Test
-    void theEngineConfigCarriesEverySharedOption() {
-        FirehoseProducerConfig c = FirehoseProducerConfig.builder().collectionMaxSize(3000).maxAttempts(4)
-                .retryBackoffBase(Duration.ofSeconds(7)).retryBackoffMax(Duration.ofSeconds(8)).build();
-        assertThat(c.engineConfig().collectionMaxSize()).isEqualTo(3000);
-        assertThat(c.engineConfig().maxAttempts()).hasValue(4);
-        assertThat(c.engineConfig().retryBackoffBase()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(FirehoseProducerConfig.defaults().engineConfig().maxAttempts()).isEmpty();
     }
 }
