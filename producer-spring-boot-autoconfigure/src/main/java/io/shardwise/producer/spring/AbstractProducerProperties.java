@@ -22,6 +22,7 @@ public abstract class AbstractProducerProperties {
     /** The health indicator reports DOWN when the oldest outstanding record is older than this. */
     private Duration healthMaxOldestRecordAge = Duration.ofMinutes(1);
 
+    /** Only the two properties classes of this package extend it. */
     AbstractProducerProperties() {
     }
 
