@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchmarkMain {
     static final String STREAM = "bench";
-    static final List<String> ALL_PRODUCERS = List.of("shardwise", "kpl", "sdk");
+    static final List<String> ALL_PRODUCERS = List.of("shardwise", Workload.SHARDWISE_10MS, "kpl", "sdk");
 
     private BenchmarkMain() {
     }
@@ -36,7 +36,9 @@ public final class BenchmarkMain {
     static final class Options {
         double scale = 1;
         Double seconds;
-        Set<String> workloads = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e"));
+        Double latencySeconds;
+        Double scaleOutSeconds;
+        Set<String> workloads = new LinkedHashSet<>(Workload.FAMILIES);
         List<String> producers = ALL_PRODUCERS;
         Path out;
         Path workDir = Path.of("benchmarks", "target", "bench");
@@ -60,12 +62,18 @@ public final class BenchmarkMain {
             benchmarks/run --jmh [JMH options]  micro-benchmarks (e.g. --jmh -prof gc, --jmh AddRecord -t 8)
             benchmarks/run --jfr-summary FILE   top frames of a JFR recording
             options:
-              --quick                  record counts / 20, timed runs 5 s (the CI smoke run); writes
+              --quick                  record counts / 20, timed runs 5 s (latency, scale-out 3 s), one workload
+                                       per new family, Shardwise only (the CI smoke run); writes
                                        benchmarks/target/benchmarks-quick.md unless --out is given
               --scale X                divide record counts by X (default 1)
-              --seconds S              length of the timed runs (d, e; default 30)
-              --workloads a,b,...      which workloads (default a,b,c,d,e)
-              --producers p,...        shardwise,kpl,sdk (default all three)
+              --seconds S              length of the timed runs (d, e, the round-trip sweep; default 30)
+              --latency-seconds S      length of each latency run (default 15)
+              --scale-out-seconds S    length of each scale-out run (default 20)
+              --workloads a,b,...      workloads by id (a..e, r0 r50 r100 r300, l10-100 .. l90-1k, s2 s4 s8 sh,
+                                       a-cold) or family (main = a..e, roundtrip, latency, scaleout, cold);
+                                       default all families
+              --producers p,...        shardwise,shardwise-10ms,kpl,sdk (default all; shardwise-10ms runs in the
+                                       latency workloads only)
               --out FILE               Markdown report (default docs/benchmarks.md)
               --profile                record JFR in the Shardwise runs, summarise top frames
               --plain-http             diagnostic: Shardwise and the SDK over plain HTTP (the KPL needs TLS);
@@ -107,7 +115,15 @@ public final class BenchmarkMain {
                     if (o.seconds == null) {
                         o.seconds = 5.0;
                     }
+                    if (o.latencySeconds == null) {
+                        o.latencySeconds = 3.0;
+                    }
+                    if (o.scaleOutSeconds == null) {
+                        o.scaleOutSeconds = 3.0;
+                    }
                 }
+                case "--latency-seconds" -> o.latencySeconds = Double.parseDouble(args[++i]);
+                case "--scale-out-seconds" -> o.scaleOutSeconds = Double.parseDouble(args[++i]);
                 case "--scale" -> o.scale = Double.parseDouble(args[++i]);
                 case "--seconds" -> o.seconds = Double.parseDouble(args[++i]);
                 case "--workloads" -> o.workloads = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
@@ -132,6 +148,12 @@ public final class BenchmarkMain {
                 throw new IllegalArgumentException("unknown producer " + p + "; known: " + ALL_PRODUCERS);
             }
         }
+        if (o.latencySeconds == null) {
+            o.latencySeconds = 15.0;
+        }
+        if (o.scaleOutSeconds == null) {
+            o.scaleOutSeconds = 20.0;
+        }
         if (o.warmupSeconds == null) {
             o.warmupSeconds = o.quick ? 1.0 : 15.0;
         }
@@ -150,12 +172,22 @@ public final class BenchmarkMain {
         List<Row> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<String, String> profiles = new LinkedHashMap<>();
-        for (Workload w : Workload.all(o.scale, seconds, o.limitRecordSize)) {
-            if (!o.workloads.contains(w.id())) {
+        List<Workload> all = Workload.all(o.scale, seconds, o.latencySeconds, o.scaleOutSeconds, o.limitRecordSize,
+                o.quick);
+        for (String name : o.workloads) {
+            if (all.stream().noneMatch(w -> w.id().equals(name) || w.family().equals(name))) {
+                throw new IllegalArgumentException("unknown workload " + name + "\n" + USAGE);
+            }
+        }
+        for (Workload w : all) {
+            if (!w.selectedBy(o.workloads)) {
                 continue;
             }
             System.out.println("(" + w.id() + ") " + w.title());
-            for (String producer : o.producers) {
+            for (String producer : w.producers()) {
+                if (!o.producers.contains(producer)) {
+                    continue;
+                }
                 Row r;
                 try {
                     r = runOne(o, cert, w, producer, profiles);
@@ -198,6 +230,7 @@ public final class BenchmarkMain {
                 .https(tls ? cert.serverContext : null)
                 .stream(STREAM, w.shards())
                 .enforceShardLimits(true)
+                .roundTrip(Duration.ofMillis(w.roundTripMillis()))
                 .retainRecords(false)
                 .recordListener(verifier)
                 .build()) {
@@ -215,7 +248,8 @@ public final class BenchmarkMain {
                 for (int i = 0; i < w.processes(); i++) {
                     List<String> args = new ArrayList<>(List.of("producer=" + producer, "port=" + kinesis.port(),
                             "stream=" + STREAM, "size=" + w.recordSize(), "id=" + i, "warmup=" + w.warmupRecords(), "warmupSeconds=" + o.warmupSeconds,
-                            "scheme=" + (tls ? "https" : "http"), "unordered=" + o.shardwiseUnordered, "kplCap=" + o.kplCap, "sdkCap=" + o.sdkCap, "sdkConcurrency=" + o.sdkConcurrency));
+                            "scheme=" + (tls ? "https" : "http"), "unordered=" + o.shardwiseUnordered, "kplCap=" + o.kplCap, "sdkCap=" + o.sdkCap, "sdkConcurrency=" + o.sdkConcurrency,
+                            "cold=" + w.cold(), "openLoop=" + w.openLoop(), "hotShare=" + w.hotShare(), "shards=" + w.shards()));
                     if (w.timed()) {
                         args.add("rate=" + w.ratePerProcess());
                     } else {
@@ -243,7 +277,7 @@ public final class BenchmarkMain {
                 }
                 kinesis.resetShardWindows();
                 FakeKinesis.Counters c0 = kinesis.counters();
-                Verifier.TallySnapshot[] t0 = verifier.tallies(w.processes(), Duration.ofMinutes(5));
+                Verifier.Snapshot t0 = verifier.snapshot(w.processes(), Duration.ofMinutes(5));
                 long self = ProcessHandle.current().pid();
                 long endpointCpu0 = ProcStats.cpuTicks(self, false);
                 long go = System.nanoTime();
@@ -252,18 +286,23 @@ public final class BenchmarkMain {
                 }
                 List<Map<String, String>> results = new ArrayList<>();
                 FakeKinesis.Counters c1;
-                Verifier.TallySnapshot[] t1;
+                Verifier.Snapshot t1;
+                Verifier.TallySnapshot[] drained = null;
                 double window;
                 if (w.timed()) {
                     TimeUnit.NANOSECONDS.sleep((long) (w.seconds() * 1e9));
                     c1 = kinesis.counters();
                     window = (System.nanoTime() - go) / 1e9;
-                    t1 = verifier.tallies(w.processes(), Duration.ofMinutes(5));
+                    t1 = verifier.snapshot(w.processes(), Duration.ofMinutes(5));
                     for (ChildProcess c : children) {
                         c.send("STOP");
                     }
                     for (ChildProcess c : children) {
-                        results.add(c.await("RESULT", Duration.ofMinutes(2)));
+                        results.add(c.await("RESULT", Duration.ofMinutes(w.openLoop() ? 4 : 2)));
+                    }
+                    if (w.openLoop()) {
+                        // every acknowledgement is in: what the endpoint stored before them is all queued
+                        drained = verifier.tallies(w.processes(), Duration.ofMinutes(5));
                     }
                 } else {
                     for (ChildProcess c : children) {
@@ -271,7 +310,7 @@ public final class BenchmarkMain {
                     }
                     c1 = kinesis.counters();
                     window = (System.nanoTime() - go) / 1e9;
-                    t1 = verifier.tallies(w.processes(), Duration.ofMinutes(5));
+                    t1 = verifier.snapshot(w.processes(), Duration.ofMinutes(5));
                 }
                 long endpointCpu = ProcStats.cpuTicks(self, false) - endpointCpu0;
                 long ended = System.nanoTime();
@@ -280,8 +319,9 @@ public final class BenchmarkMain {
                 }
                 System.out.printf("   %s: start-up and warm-up %.1f s, measured %.1f s, exit %.1f s%n", producer, startup,
                         (ended - go) / 1e9, (System.nanoTime() - ended) / 1e9);
-                Row row = Row.of(w, producer, results, c0, c1, t0, t1, window, verifier,
-                        endpointCpu / (double) ProcStats.TICKS_PER_SECOND);
+                List<String> shardIds = kinesis.shards(STREAM).stream().map(s -> s.shardId()).toList();
+                Row row = Row.of(w, producer, results, c0, c1, t0, t1, drained, window, verifier,
+                        endpointCpu / (double) ProcStats.TICKS_PER_SECOND, shardIds);
                 if (jfr != null && Files.exists(jfr)) {
                     profiles.put(w.id(), "Shardwise, workload (" + w.id() + "): " + JfrSummary.summarize(jfr, 25));
                 }

@@ -1,5 +1,8 @@
 package io.shardwise.benchmarks;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.SplittableRandom;
 
 /**
@@ -37,6 +40,40 @@ final class Payloads {
 
     String nextKey() {
         return Long.toHexString(random.nextLong());
+    }
+
+    /**
+     * A random partition key whose hash key (the MD5 of its UTF-8 bytes) lies in the first of
+     * {@code shards} shards splitting the hash-key space evenly (tried until one does; a margin of
+     * 2^64 below the shard's end covers how the split rounds).
+     */
+    String nextKeyOnFirstShard(int shards) {
+        long end = Long.divideUnsigned(-1L, shards); // upper 64 bits of the first shard's end, rounded down
+        MessageDigest md5 = md5();
+        while (true) {
+            String key = nextKey();
+            byte[] d = md5.digest(key.getBytes(StandardCharsets.UTF_8));
+            long high = 0;
+            for (int i = 0; i < 8; i++) {
+                high = (high << 8) | (d[i] & 0xff);
+            }
+            if (Long.compareUnsigned(high, end) < 0) {
+                return key;
+            }
+        }
+    }
+
+    private MessageDigest digest;
+
+    private MessageDigest md5() {
+        if (digest == null) {
+            try {
+                digest = MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return digest;
     }
 
     byte[] nextData(long index, byte phase) {

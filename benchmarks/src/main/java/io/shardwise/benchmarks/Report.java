@@ -78,10 +78,13 @@ final class Report {
     static String text(List<Row> rows) {
         List<String[]> table = new ArrayList<>();
         table.add(HEADERS);
-        for (Row r : rows) {
+        for (Row r : family(rows, Workload.MAIN)) {
             table.add(cells(r));
         }
-        StringBuilder sb = new StringBuilder(align(table));
+        StringBuilder sb = new StringBuilder(table.size() > 1 ? align(table) : "");
+        for (FamilyTable f : familyTables(rows)) {
+            sb.append('\n').append(f.title()).append(":\n").append(align(f.table()));
+        }
         List<String[]> ratios = ratioTable(rows);
         if (ratios.size() > 1) {
             sb.append("\nShardwise / KPL (above 1 is better for records/s, MB/s, records/CPU-s and byte-limit use;"
@@ -100,6 +103,9 @@ final class Report {
         Map<String, Row> shardwise = new LinkedHashMap<>();
         Map<String, Row> kpl = new LinkedHashMap<>();
         for (Row r : rows) {
+            if (!r.workload().family().equals(Workload.MAIN) && !r.workload().family().equals(Workload.COLD)) {
+                continue;
+            }
             if (r.producer().equals("shardwise")) {
                 shardwise.put(r.workload().id(), r);
             } else if (r.producer().equals("kpl")) {
@@ -157,6 +163,127 @@ final class Report {
         return sb.toString();
     }
 
+    private static List<Row> family(List<Row> rows, String family) {
+        return rows.stream().filter(r -> r.workload().family().equals(family)).toList();
+    }
+
+    /** A table of one family of workloads, with the paragraph saying what it measures. */
+    record FamilyTable(String title, String about, List<String[]> table, int leftColumns) {
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? String.format("%.0f", s) : String.valueOf(s);
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.1f%%", 100 * v);
+    }
+
+    /** The tables of the workload families other than a..e, for those that ran. */
+    static List<FamilyTable> familyTables(List<Row> rows) {
+        List<FamilyTable> out = new ArrayList<>();
+        List<Row> rt = family(rows, Workload.ROUND_TRIP);
+        if (!rt.isEmpty()) {
+            List<String[]> t = new ArrayList<>();
+            t.add(new String[] {"workload", "producer", "round trip ms", "byte-limit use", "throttled", "records/s",
+                "CPU s", "p50 ms", "p99 ms", "PutRecords", "user rec/Kinesis rec", "verified"});
+            for (Row r : rt) {
+                String[] c = cells(r);
+                t.add(new String[] {c[0], c[1], String.valueOf(r.workload().roundTripMillis()), c[11], c[9], c[2], c[4],
+                    c[7], c[8], c[14], c[13], c[10]});
+            }
+            out.add(new FamilyTable("Round trip (workload (d) against a far endpoint)", """
+                    Workload (d) (one process, 4 shards, 3x the byte limit offered, limits enforced) with FakeKinesis
+                    answering every request the stated time after it processed it (`FakeKinesis.roundTrip`): the
+                    writes count against the shard's one-second window when they arrive, as in the service, and the
+                    producer learns of them one round trip later. *byte-limit use* is what the endpoint stored in the
+                    window over the shards' byte limit; *throttled* is entries refused / entries received. A producer
+                    that holds its own window on what it has sent until it hears back leaves capacity unused as the
+                    round trip grows.
+                    """, t, 2));
+        }
+        List<Row> lat = family(rows, Workload.LATENCY);
+        if (!lat.isEmpty()) {
+            Map<String, Row> kpl = new LinkedHashMap<>();
+            for (Row r : lat) {
+                if (r.producer().equals("kpl")) {
+                    kpl.put(r.workload().id(), r);
+                }
+            }
+            List<String[]> t = new ArrayList<>();
+            t.add(new String[] {"workload", "producer", "load", "record B", "offered rec/s", "stored rec/s", "p50 ms",
+                "p99 ms", "p99.9 ms", "p99 / KPL p99", "behind at STOP", "throttled", "verified / acknowledged",
+                "CPU s", "user rec/Kinesis rec", "PUT units/M"});
+            for (Row r : lat) {
+                String[] c = cells(r);
+                Row k = kpl.get(r.workload().id());
+                String ratio = k == null || k.p99Millis() <= 0 || r.p99Millis() < 0 ? "-"
+                        : String.format("%.2fx", r.p99Millis() / k.p99Millis());
+                t.add(new String[] {c[0], c[1], String.format("%.0f%%", 100 * r.workload().load()),
+                    String.format("%,d", r.workload().recordSize()), String.format("%,.0f", r.offeredPerSecond()), c[2],
+                    c[7], c[8], ms(r.p999Millis()), ratio, String.format("%,d", r.behind()), c[9],
+                    String.format("%,d/%,d", r.verifiedAfterDrain(), r.acknowledged()), c[4], c[13], c[17]});
+            }
+            out.add(new FamilyTable("Latency at a normal load", """
+                    4 shards, limits enforced, one process adding records open loop at 10 %, 50 % or 90 % of the
+                    stream's limit (whichever shard limit binds first for unaggregated records: 1,000 records/s for
+                    100 B and 1,000 B records) for the stated window, then waiting for every acknowledgement.
+                    Latency is from each record's *scheduled* time (not the start of its add call) to its
+                    acknowledgement, so a producer that holds up the adding thread pays for it in every record due
+                    meanwhile; records due by STOP but never added count as late as STOP (*behind at STOP*).
+                    *shardwise* runs `ProducerConfig.defaults()` (`recordMaxBufferedTime` 100 ms),
+                    *shardwise-10ms* the same with `recordMaxBufferedTime` 10 ms; the KPL its defaults
+                    (`RecordMaxBufferedTime` 100 ms); the SDK loop sends a partial batch after 100 ms.
+                    *verified / acknowledged*: measured user records the endpoint verified once every
+                    acknowledgement was in, against those acknowledged (the run fails unless they are equal).
+                    """, t, 2));
+        }
+        List<Row> so = family(rows, Workload.SCALE_OUT);
+        if (!so.isEmpty()) {
+            List<String[]> t = new ArrayList<>();
+            t.add(new String[] {"workload", "producer", "processes", "byte-limit use", "throttled", "shares",
+                "hot shard use", "other shards use", "records/s", "PutRecords", "CPU s", "p50 ms", "p99 ms",
+                "verified"});
+            for (Row r : so) {
+                String[] c = cells(r);
+                t.add(new String[] {c[0], c[1], String.valueOf(r.workload().processes()), c[11], c[9], c[12],
+                    pct(r.hotShardUse()), pct(r.otherShardsUse()), c[2], c[14], c[4], c[7], c[8], c[10]});
+            }
+            out.add(new FamilyTable("Scale-out: many producers on one stream", """
+                    2, 4 and 8 producer processes (one producer each, as one per service instance) on one 4-shard
+                    stream, limits enforced, offering 3x the stream's byte limit in total (each 1/n of it), 1,000 B
+                    records. *shares* are each process's part of the user bytes stored (even is 100/n each).
+                    *sh*: a hot shard, 2 processes offering 1x the stream's byte limit in total with half of the
+                    records keyed to the first shard and the rest at random over all four (the first shard offered
+                    2.5x its limit, the others 0.5x each): at best the hot shard is used 100 % and the others 50 %
+                    (62.5 % of the stream), the others never throttled; *hot shard use* and
+                    *other shards use* are the bytes stored on each over its byte limit in the window (from every
+                    stored Kinesis record, so a backlog another shard is held up by shows as unused capacity).
+                    """, t, 2));
+        }
+        List<Row> cold = family(rows, Workload.COLD);
+        if (!cold.isEmpty()) {
+            List<String[]> t = new ArrayList<>();
+            t.add(new String[] {"workload", "producer", "records/s", "CPU s", "records/CPU-s", "build ms",
+                "GO to first ack ms", "p50 ms", "p99 ms", "peak RSS MiB", "user rec/Kinesis rec", "verified"});
+            for (Row r : cold) {
+                String[] c = cells(r);
+                t.add(new String[] {c[0], c[1], c[2], c[4], c[5], ms(r.buildMillis()), ms(r.firstAckMillis()), c[7],
+                    c[8], c[6], c[13], c[10]});
+            }
+            out.add(new FamilyTable("Cold start", """
+                    Workload (a) from a fresh JVM with no warm-up, as a Lambda function or a short batch job runs it:
+                    the process starts, says READY before building anything, and on GO builds the producer
+                    (`build()`; for the KPL, starting its native daemon) and adds the records as fast as the producer
+                    takes them. records/s and CPU s run from GO to the last acknowledgement, so they include building
+                    the producer, class loading, the TLS handshakes and the code running interpreted or at C1
+                    before the JIT compiles it (the JVM's own start, before READY, is not counted). *build ms*: GO to
+                    the producer built; *GO to first ack ms*: GO to the first record acknowledged.
+                    """, t, 2));
+        }
+        return out;
+    }
+
     static final String BEGIN = "<!-- generated by benchmarks/run: begin -->";
     static final String END = "<!-- generated by benchmarks/run: end -->";
 
@@ -199,13 +326,19 @@ final class Report {
         for (Workload w : seen.values()) {
             sb.append("- **(").append(w.id()).append(")** ").append(w.title()).append('\n');
         }
-        sb.append("\n## Results\n\n");
         List<String[]> table = new ArrayList<>();
         table.add(HEADERS);
-        for (Row r : rows) {
+        for (Row r : family(rows, Workload.MAIN)) {
             table.add(cells(r));
         }
-        sb.append(markdownTable(table, 2));
+        if (table.size() > 1) {
+            sb.append("\n## Results\n\n");
+            sb.append(markdownTable(table, 2));
+        }
+        for (FamilyTable f : familyTables(rows)) {
+            sb.append("\n## ").append(f.title()).append("\n\n").append(f.about().strip()).append("\n\n")
+                    .append(markdownTable(f.table(), f.leftColumns()));
+        }
         List<String[]> ratios = ratioTable(rows);
         if (ratios.size() > 1) {
             sb.append("\n## Shardwise / KPL\n\n");
@@ -253,6 +386,10 @@ final class Report {
                   compiled code; the KPL's native daemon needs no JIT, so a longer warm-up does not hurt it.
                 - **Count runs (a-c).** The process adds the records as fast as the producer takes them and waits for
                   every acknowledgement. records/s = records / time from GO to the last acknowledgement.
+                - **Other families.** Round trip (r0..r300), latency (l10-100..l90-1k), scale-out (s2, s4, s8, sh)
+                  and cold start (a-cold) are described above their tables; they are timed runs as (d) except
+                  a-cold, a count run as (a) without warm-up. Windows: round trip as (d), latency %s s each,
+                  scale-out %s s each.
                 - **Timed runs (d, e).** Each process adds records at a fixed rate (the offered load: 3x the shards'
                   byte limit for all processes together; in (e) each of the two offers 1.5x) until the harness says
                   STOP after the window. records/s and MB/s are what the endpoint stored in the window;
@@ -289,7 +426,8 @@ final class Report {
                   when allocation is fast); the KPL's Java side is small and its daemon holds the buffers. In count
                   runs every producer is saturated, so latency mostly measures how many records it buffers.
                 """.formatted(String.join(" ", o.childJvmOptions), "1.1.1", o.kplCap, o.sdkConcurrency, o.sdkCap,
-                        String.format("%.0f", o.warmupSeconds), Verifier.PUT_PAYLOAD_UNIT, Verifier.ON_DEMAND_UNIT));
+                        String.format("%.0f", o.warmupSeconds), seconds(o.latencySeconds), seconds(o.scaleOutSeconds),
+                        Verifier.PUT_PAYLOAD_UNIT, Verifier.ON_DEMAND_UNIT));
         if (!profiles.isEmpty()) {
             sb.append("\n## Profile (JFR execution samples)\n\n");
             for (String p : profiles.values()) {
@@ -301,7 +439,9 @@ final class Report {
                 ## Running it
 
                 ```bash
-                benchmarks/run                      # everything (10-15 minutes); writes docs/benchmarks.md
+                benchmarks/run                      # everything (about an hour); writes docs/benchmarks.md
+                benchmarks/run --workloads a,b,c,d,e                # the first five only (10-15 minutes)
+                benchmarks/run --workloads latency --producers shardwise,shardwise-10ms --out /tmp/l.md
                 benchmarks/run --quick              # smoke run (CI); writes benchmarks/target/benchmarks-quick.md
                 benchmarks/run --workloads a --producers shardwise --profile --out /tmp/a.md   # JFR of Shardwise
                 benchmarks/run --jmh                # JMH micro-benchmarks; e.g. --jmh -prof gc, --jmh AddRecord

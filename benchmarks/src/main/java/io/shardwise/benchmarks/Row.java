@@ -35,17 +35,37 @@ import java.util.Map;
  *     units, rounded up; provisioned streams) per million verified user records
  * @param onDemandGiBPerMillion their on-demand billed bytes (each record rounded up to 1 KiB), in GiB,
  *     per million verified user records
+ * @param p999Millis 99.9th percentile latency
+ * @param offeredPerSecond timed runs: the user records per second all processes were told to add
+ * @param behind open-loop runs: records due by STOP that the adding thread had not added (they
+ *     count in the latency as late as STOP)
+ * @param acknowledged user records acknowledged as stored (all of them: open-loop runs wait for
+ *     the last one after STOP)
+ * @param verifiedAfterDrain open-loop runs: measured user records the endpoint verified once every
+ *     acknowledgement was in; -1 otherwise
+ * @param buildMillis cold runs: from GO to the producer built; NaN otherwise
+ * @param firstAckMillis cold runs: from GO (just before the producer is built) to the first
+ *     acknowledgement; NaN otherwise
+ * @param hotShardUse runs with a hot shard: the hot shard's bytes / its byte limit over the window
+ * @param otherShardsUse runs with a hot shard: the other shards' together
  */
 record Row(Workload workload, String producer, double recordsPerSecond, double megabytesPerSecond, double cpuSeconds,
         double recordsPerCpuSecond, double peakRssMiB, double p50Millis, double p99Millis, double throttledRatio,
         long verified, long expected, double utilisation, String shares, double userRecordsPerKinesisRecord,
         long putRecordsRequests, long failed, long misrouted, long invalid, long duplicates, double seconds,
         double endpointCpuSeconds, double kinesisRecordsPerMillion, double putUnitsPerMillion,
-        double onDemandGiBPerMillion) {
+        double onDemandGiBPerMillion, double p999Millis, double offeredPerSecond, long behind, long acknowledged,
+        long verifiedAfterDrain, double buildMillis, double firstAckMillis, double hotShardUse, double otherShardsUse) {
 
     static Row of(Workload w, String producer, List<Map<String, String>> results, FakeKinesis.Counters c0,
-            FakeKinesis.Counters c1, Verifier.TallySnapshot[] t0, Verifier.TallySnapshot[] t1, double window,
-            Verifier verifier, double endpointCpuSeconds) {
+            FakeKinesis.Counters c1, Verifier.Snapshot s0, Verifier.Snapshot s1, Verifier.TallySnapshot[] drained,
+            double window, Verifier verifier, double endpointCpuSeconds, List<String> shardIds) {
+        Verifier.TallySnapshot[] t0 = s0.tallies();
+        Verifier.TallySnapshot[] t1 = s1.tallies();
+        long behind = 0;
+        long acknowledged = 0;
+        double buildMillis = Double.NaN;
+        double firstAckMillis = Double.NaN;
         long cpuTicks = 0;
         long rssKiB = 0;
         long failed = 0;
@@ -57,6 +77,36 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
             failed += Long.parseLong(r.get("failed"));
             slowest = Math.max(slowest, Long.parseLong(r.get("elapsedNanos")) / 1e9);
             h.add(LatencyHistogram.decode(r.get("hist")));
+            behind += Long.parseLong(r.getOrDefault("behind", "0"));
+            acknowledged += Long.parseLong(r.get("succeeded"));
+            if (w.cold()) {
+                buildMillis = Long.parseLong(r.get("buildNanos")) / 1e6;
+                long first = Long.parseLong(r.get("firstAckNanos"));
+                firstAckMillis = first < 0 ? Double.NaN : first / 1e6;
+            }
+        }
+        long verifiedAfterDrain = -1;
+        if (drained != null) {
+            verifiedAfterDrain = 0;
+            for (int i = 0; i < t0.length; i++) {
+                verifiedAfterDrain += drained[i].minus(t0[i]).measuredOk();
+            }
+        }
+        double hotShardUse = Double.NaN;
+        double otherShardsUse = Double.NaN;
+        if (w.hotShare() > 0 && w.timed()) {
+            double perShard = FakeKinesis.DEFAULT_BYTES_PER_SECOND * window;
+            long others = 0;
+            for (int i = 0; i < shardIds.size(); i++) {
+                String shard = shardIds.get(i);
+                long b = s1.shardBytes().getOrDefault(shard, 0L) - s0.shardBytes().getOrDefault(shard, 0L);
+                if (i == 0) {
+                    hotShardUse = b / perShard;
+                } else {
+                    others += b;
+                }
+            }
+            otherShardsUse = others / (perShard * (shardIds.size() - 1));
         }
         long verified = 0;
         long bytes = 0;
@@ -111,7 +161,10 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
                 c1.requests("PutRecords") - c0.requests("PutRecords"),
                 failed, misrouted, verifier.invalidAggregates.sum(), dups, seconds, endpointCpuSeconds,
                 perMillion(kinesisRecords, verified), perMillion(putUnits, verified),
-                perMillion(onDemandBytes, verified) / (1L << 30));
+                perMillion(onDemandBytes, verified) / (1L << 30),
+                h.quantile(0.999) / 1000.0,
+                w.timed() ? w.ratePerProcess() * w.processes() : Double.NaN,
+                behind, acknowledged, verifiedAfterDrain, buildMillis, firstAckMillis, hotShardUse, otherShardsUse);
     }
 
     /** {@code count} per million verified user records; NaN if none was verified. */
@@ -134,8 +187,12 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
         if (expected < 0 && verified == 0) {
             p.add(at + "no records stored in the window");
         }
-        if (expected >= 0 && failed > 0) {
+        if ((expected >= 0 || verifiedAfterDrain >= 0) && failed > 0) {
             p.add(at + failed + " records failed");
+        }
+        if (verifiedAfterDrain >= 0 && verifiedAfterDrain != acknowledged) {
+            p.add(at + "endpoint verified " + verifiedAfterDrain + " of the " + acknowledged
+                    + " records acknowledged after STOP");
         }
         return p;
     }

@@ -4,13 +4,15 @@ import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ShardwiseException;
 import java.net.URI;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
  * Shardwise as a user would run it: {@code KinesisProducer} with the default {@code ProducerConfig}
- * (only {@code preserveShardOrder} can be switched off, as a diagnostic: {@code --shardwise-unordered})
+ * (only {@code preserveShardOrder} can be switched off, as a diagnostic: {@code --shardwise-unordered};
+ * the latency workloads also run it with {@code recordMaxBufferedTime} 10 ms)
  * and a producer-built client (HTTPS to the endpoint; the forked JVM trusts its self-signed
  * certificate through {@code javax.net.ssl.trustStore}). No outstanding cap in the driver: the
  * producer's own backpressure ({@code maxOutstandingRecords}, blocking add) bounds it.
@@ -18,9 +20,14 @@ import software.amazon.awssdk.regions.Region;
 final class ShardwiseDriver extends Driver {
     private final KinesisProducer producer;
 
-    ShardwiseDriver(String scheme, String host, int port, String stream, boolean preserveShardOrder) {
+    /** @param linger {@code recordMaxBufferedTime}, or null for the default */
+    ShardwiseDriver(String scheme, String host, int port, String stream, boolean preserveShardOrder, Duration linger) {
+        ProducerConfig.Builder config = ProducerConfig.builder().preserveShardOrder(preserveShardOrder);
+        if (linger != null) {
+            config.recordMaxBufferedTime(linger);
+        }
         this.producer = KinesisProducer.builder()
-                .config(ProducerConfig.builder().preserveShardOrder(preserveShardOrder).build())
+                .config(config.build())
                 .region(Region.US_EAST_1)
                 .endpointOverride(URI.create(scheme + "://" + host + ":" + port))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCHMARK", "benchmark-secret")))

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * the producer's requests. {@link #drain} waits until everything queued is verified.
  */
 final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
-    static final int MAX_PRODUCERS = 4;
+    static final int MAX_PRODUCERS = 8;
     /**
      * Bytes per PUT payload unit: "25KB payload chunks" (AWS Kinesis Data Streams pricing page, which
      * defines 1 KB as 1,024 bytes for on-demand Data-In), so 25 x 1,024.
@@ -88,7 +88,16 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
         }
     }
 
+    /**
+     * The tallies of the first processes and, per shard id, the bytes (data + partition key) of every
+     * Kinesis record stored on it, warm-up included, at one point of the stored sequence.
+     */
+    record Snapshot(TallySnapshot[] tallies, Map<String, Long> shardBytes) {
+    }
+
     private final Tally[] tallies = new Tally[MAX_PRODUCERS];
+    /** Only the verifier thread writes it. */
+    private final Map<String, Long> shardBytes = new HashMap<>();
     final LongAdder kinesisRecords = new LongAdder();
     final LongAdder aggregatedRecords = new LongAdder();
     final LongAdder invalidAggregates = new LongAdder();
@@ -106,7 +115,7 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
 
-    private record Mark(int processes, CompletableFuture<TallySnapshot[]> result) {
+    private record Mark(int processes, CompletableFuture<Snapshot> result) {
     }
 
     Verifier() {
@@ -127,7 +136,7 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
                     for (int i = 0; i < out.length; i++) {
                         out[i] = snapshot(i);
                     }
-                    m.result().complete(out);
+                    m.result().complete(new Snapshot(out, Map.copyOf(shardBytes)));
                     continue;
                 }
                 try {
@@ -146,6 +155,11 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
      * this call, once the verifier has got through them.
      */
     TallySnapshot[] tallies(int processes, Duration timeout) throws Exception {
+        return snapshot(processes, timeout).tallies();
+    }
+
+    /** As {@link #tallies}, with the bytes stored per shard at the same point. */
+    Snapshot snapshot(int processes, Duration timeout) throws Exception {
         Mark m = new Mark(processes, new CompletableFuture<>());
         queue.add(m);
         return m.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -185,6 +199,7 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
 
     private void verify(StoredRecord r) {
         kinesisRecords.increment();
+        shardBytes.merge(r.shardId(), billedSize(r), Long::sum);
         long[] range = ranges.get(r.shardId());
         List<DeaggregatedRecord> users;
         try {
@@ -240,10 +255,15 @@ final class Verifier implements Consumer<StoredRecord>, AutoCloseable {
      * as the record size limit counts them; whether its user records were first copies or not.
      */
     private static void bill(Tally t, StoredRecord r) {
-        long size = (long) r.data().length + r.partitionKey().getBytes(StandardCharsets.UTF_8).length;
+        long size = billedSize(r);
         t.kinesisRecords.increment();
         t.putUnits.add(Math.max(1, ceilDiv(size, PUT_PAYLOAD_UNIT)));
         t.onDemandBytes.add(Math.max(1, ceilDiv(size, ON_DEMAND_UNIT)) * ON_DEMAND_UNIT);
+    }
+
+    /** Data + partition key (UTF-8): what the shard limits and the bill count. */
+    private static long billedSize(StoredRecord r) {
+        return (long) r.data().length + r.partitionKey().getBytes(StandardCharsets.UTF_8).length;
     }
 
     static long ceilDiv(long a, long b) {

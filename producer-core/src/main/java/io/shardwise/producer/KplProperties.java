@@ -1,5 +1,7 @@
 package io.shardwise.producer;
 
+import io.shardwise.producer.config.Option;
+import io.shardwise.producer.config.Options;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +19,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.ObjLongConsumer;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -60,6 +61,12 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * throws {@link IllegalArgumentException} naming the key, the value and the allowed range.
  *
  * <p>Immutable and thread-safe.
+ *
+ * <p>Why this class is long: most of it is the table of the KPL's 50-odd keys (the static block of
+ * {@code rule(...)} calls), one entry per key with its check and the reason shown in {@link #report()};
+ * the reasons are the migration documentation users see, so they stay next to the key they explain.
+ * Keys that set a Shardwise option name its declaration ({@link Options}), whose range applies on
+ * top of the KPL's.
  */
 public final class KplProperties {
 
@@ -159,7 +166,6 @@ public final class KplProperties {
     private static final Pattern REGION = Pattern.compile("^([a-z]+-([a-z]+-)?[a-z]+-[0-9])?$");
     private static final Pattern NAMESPACE = Pattern.compile("(?!AWS/).{1,255}");
     private static final long ONE_DAY_MS = Duration.ofDays(1).toMillis();
-    private static final long ONE_MINUTE_MS = Duration.ofMinutes(1).toMillis();
     /** Shardwise's largest aggregationMaxCount; more records than this never fit in one aggregate anyway. */
     private static final int MAX_AGGREGATION_COUNT = 1_000_000;
     private static final String NO_DAEMON = "Shardwise runs in your JVM, with no native daemon: ";
@@ -388,14 +394,29 @@ public final class KplProperties {
         RULES.put(key, rule);
     }
 
-    /** A key that sets one ProducerConfig option to its whole-number value (a duration when the unit is ms). */
-    private static void option(String key, long min, long max, String unit, String option,
-                               ObjLongConsumer<ProducerConfig.Builder> set, String reason) {
+    /**
+     * A key that sets one declared option ({@link Options}) to its whole-number value, milliseconds
+     * for a duration. The value must lie in the KPL's range and in the option's declared range.
+     */
+    private static void option(String key, long kplMin, long kplMax, String unit, Option<?> option, String reason) {
+        long min = Math.max(kplMin, whole(option.min().orElseThrow()));
+        long max = Math.min(kplMax, whole(option.max().orElseThrow()));
         rule(key, (v, p) -> {
             long n = number(v, min, max, unit);
-            set.accept(p.config, n);
-            return Result.mapped("ProducerConfig." + option + " = " + (unit.equals(" ms") ? ms(n) : String.valueOf(n)), reason);
+            set(p.config, option, n);
+            return Result.mapped("ProducerConfig." + option.name() + " = " + (unit.equals(" ms") ? ms(n) : String.valueOf(n)),
+                    reason);
         });
+    }
+
+    /** A bound of a whole-number or duration option, durations in milliseconds. */
+    private static long whole(Object bound) {
+        return bound instanceof Duration d ? d.toMillis() : ((Number) bound).longValue();
+    }
+
+    private static <T> void set(ProducerConfig.Builder config, Option<T> option, long n) {
+        Class<T> type = option.type();
+        config.set(option, type.cast(type == Duration.class ? Duration.ofMillis(n) : type == Integer.class ? (Object) (int) n : n));
     }
 
     private static void daemonOnly(String key, Consumer<String> validate, String reason) {
@@ -422,8 +443,7 @@ public final class KplProperties {
                     + " that many records"
                     : "most user records per aggregate, as in the KPL");
         });
-        option("AggregationMaxSize", 64, ProducerConfig.DEFAULT_MAX_RECORD_SIZE, " bytes", "aggregationMaxSize",
-                (b, n) -> b.aggregationMaxSize((int) n),
+        option("AggregationMaxSize", 64, ProducerConfig.DEFAULT_MAX_RECORD_SIZE, " bytes", Options.AGGREGATION_MAX_SIZE,
                 "largest aggregate, partition key included. Unlike the KPL, only user records up to"
                 + " aggregationMaxUserRecordSize (default 4 KiB) join aggregates, larger ones travel as themselves"
                 + " (faster from about 2.5 KB on); set it to aggregationMaxSize to aggregate whatever fits, as the KPL");
@@ -437,10 +457,9 @@ public final class KplProperties {
                     "the endpoint of the CloudWatch client that publishes the producer's metrics");
         });
         rule("CloudwatchPort", (v, p) -> portWithHost(v, p, "CloudwatchEndpoint", "metrics().cloudwatchEndpoint()"));
-        option("CollectionMaxCount", 1, ProducerConfig.MAX_RECORDS_PER_REQUEST, "", "collectionMaxCount",
-                (b, n) -> b.collectionMaxCount((int) n), "most entries per PutRecords request");
-        option("CollectionMaxSize", 52_224, ProducerConfig.MAX_RECORD_SIZE_LIMIT, " bytes", "collectionMaxSize",
-                ProducerConfig.Builder::collectionMaxSize,
+        option("CollectionMaxCount", 1, ProducerConfig.MAX_RECORDS_PER_REQUEST, "", Options.COLLECTION_MAX_COUNT,
+                "most entries per PutRecords request");
+        option("CollectionMaxSize", 52_224, Long.MAX_VALUE, " bytes", Options.COLLECTION_MAX_SIZE,
                 "most bytes (data plus partition keys) per PutRecords request; a larger record still travels alone");
         rule("ConnectTimeout", (v, p) -> {
             p.connectTimeout = Duration.ofMillis(number(v, 100, 300_000, " ms"));
@@ -477,12 +496,11 @@ public final class KplProperties {
             return Result.notNeeded(NO_DAEMON + "this set the daemon's log level. Shardwise logs through SLF4J:"
                     + " set the level of the logger io.shardwise in your logging configuration");
         });
-        option("MaxConnections", 1, 256, "", "maxInFlightRequests", (b, n) -> b.maxInFlightRequests((int) n),
+        option("MaxConnections", 1, 256, "", Options.MAX_IN_FLIGHT_REQUESTS,
                 "the KPL sent at most one request per connection at a time, so this bounded its requests in"
                 + " flight; Shardwise bounds those, and its HTTP client opens the connections they need."
                 + " Shardwise's default is 32: remove the key to keep it");
-        option("MaxUserRecordSize", 64, ProducerConfig.MAX_RECORD_SIZE_LIMIT, " bytes", "maxRecordSize",
-                (b, n) -> b.maxRecordSize((int) n),
+        option("MaxUserRecordSize", 64, Long.MAX_VALUE, " bytes", Options.MAX_RECORD_SIZE,
                 "largest user record (data plus partition key), refused at addUserRecord with"
                 + " RecordTooLargeException; a stream's own smaller maximum still applies");
         rule("MetricsGranularity", (v, p) -> {
@@ -521,8 +539,7 @@ public final class KplProperties {
                     + " 98 % of a shard at 1.0 without throttling, so above 100 the service throttles the excess:"
                     + " remove the key (or set 100) unless that is what you want");
         });
-        option("RecordMaxBufferedTime", 0, ONE_MINUTE_MS, " ms", "recordMaxBufferedTime",
-                (b, n) -> b.recordMaxBufferedTime(Duration.ofMillis(n)),
+        option("RecordMaxBufferedTime", 0, Long.MAX_VALUE, " ms", Options.RECORD_MAX_BUFFERED_TIME,
                 "how long a record may wait for others to share its request");
         rule("RecordTtl", (v, p) -> {
             long n;
@@ -545,7 +562,7 @@ public final class KplProperties {
             p.region = Region.of(v);
             return Result.mapped("KinesisProducer.Builder.region = " + v, "the region of the producer's client");
         });
-        option("RequestTimeout", 100, 600_000, " ms", "requestTimeout", (b, n) -> b.requestTimeout(Duration.ofMillis(n)),
+        option("RequestTimeout", 100, Long.MAX_VALUE, " ms", Options.REQUEST_TIMEOUT,
                 "time limit of one PutRecords call; a timed-out request is retried (it may have been written)");
         daemonOnly("TempDirectory", v -> { }, "there is no native binary to extract");
         rule("VerifyCertificate", (v, p) -> {

@@ -1,7 +1,11 @@
 package io.shardwise.producer;
 
+import io.shardwise.producer.config.AbstractConfig;
+import io.shardwise.producer.config.Option;
+import io.shardwise.producer.config.OptionValues;
+import io.shardwise.producer.config.Options;
 import java.time.Duration;
-import java.util.Objects;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -10,35 +14,14 @@ import java.util.OptionalInt;
  * an out-of-range value at once with an {@link IllegalArgumentException} naming the field and the
  * allowed range.
  *
- * <table>
- *   <caption>Options and defaults</caption>
- *   <tr><th>option</th><th>default</th><th>range</th></tr>
- *   <tr><td>{@link #recordMaxBufferedTime()}</td><td>100 ms</td><td>0 .. 1 min</td></tr>
- *   <tr><td>{@link #collectionMaxCount()}</td><td>500</td><td>1 .. 500</td></tr>
- *   <tr><td>{@link #collectionMaxSize()}</td><td>10 MiB</td><td>1 KiB .. 10 MiB</td></tr>
- *   <tr><td>{@link #maxRecordSize()}</td><td>10 MiB (each stream's own maximum applies)</td><td>1 .. 10 MiB</td></tr>
- *   <tr><td>{@link #maxInFlightRequests()}</td><td>32</td><td>1 .. 10,000</td></tr>
- *   <tr><td>{@link #requestTimeout()}</td><td>6 s</td><td>100 ms .. 10 min</td></tr>
- *   <tr><td>{@link #recordTtl()}</td><td>30 s</td><td>100 ms .. 1 day</td></tr>
- *   <tr><td>{@link #maxAttempts()}</td><td>unlimited (TTL bounds it)</td><td>1 .. 1,000</td></tr>
- *   <tr><td>{@link #failIfThrottled()}</td><td>false</td><td></td></tr>
- *   <tr><td>{@link #retryBackoffBase()}</td><td>100 ms</td><td>1 ms .. 1 min</td></tr>
- *   <tr><td>{@link #retryBackoffMax()}</td><td>5 s</td><td>&gt;= base, &lt;= 10 min</td></tr>
- *   <tr><td>{@link #shardMapMinRefreshInterval()}</td><td>1 s</td><td>10 ms .. 10 min</td></tr>
- *   <tr><td>{@link #preserveShardOrder()}</td><td>true</td><td></td></tr>
- *   <tr><td>{@link #shardRateLimiting()}</td><td>true</td><td></td></tr>
- *   <tr><td>{@link #shardRateLimitFactor()}</td><td>1.0</td><td>0.1 .. 10</td></tr>
- *   <tr><td>{@link #maxOutstandingRecords()}</td><td>200,000</td><td>1 .. 100,000,000</td></tr>
- *   <tr><td>{@link #maxOutstandingBytes()}</td><td>1/8 of the max heap, at least 16 MiB</td><td>1 MiB .. 1 TiB</td></tr>
- *   <tr><td>{@link #maxBlockTime()}</td><td>10 s</td><td>0 (fail fast) .. 1 h</td></tr>
- *   <tr><td>{@link #aggregationEnabled()}</td><td>true</td><td></td></tr>
- *   <tr><td>{@link #aggregationMaxSize()}</td><td>50 KiB</td><td>64 B .. 1 MiB</td></tr>
- *   <tr><td>{@link #aggregationMaxCount()}</td><td>10,000</td><td>1 .. 1,000,000</td></tr>
- *   <tr><td>{@link #aggregationMaxUserRecordSize()}</td><td>4 KiB</td><td>1 B .. 1 MiB</td></tr>
- *   <tr><td>{@link #aggregationPreservesPartitionKeys()}</td><td>false</td><td></td></tr>
- * </table>
+ * <p>Each option is declared once, in {@link Options} (name, type, default, range, meaning): that
+ * declaration validates the setters and gives the defaults, {@code toString}, {@code equals},
+ * {@code hashCode} and the Spring Boot properties. This class only names them: an accessor and a
+ * setter per option, kept for a typed API with javadoc, which is why it is longer than 300 lines.
+ *
+ * <p>Defaults and ranges: the README's "Configuration" table, each setter's javadoc and {@link Options}.
  */
-public final class ProducerConfig {
+public final class ProducerConfig extends AbstractConfig {
     /** 1 MiB: the Kinesis limit for one record's data plus partition key. */
     public static final int DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
     /** 10 MiB: the largest record size a stream can be configured for. */
@@ -54,54 +37,13 @@ public final class ProducerConfig {
 
     private static final ProducerConfig DEFAULTS = new Builder().build();
 
-    private final Duration recordMaxBufferedTime;
-    private final int collectionMaxCount;
-    private final long collectionMaxSize;
-    private final int maxRecordSize;
-    private final int maxInFlightRequests;
-    private final Duration requestTimeout;
-    private final Duration recordTtl;
-    private final int maxAttempts;
-    private final Duration retryBackoffBase;
-    private final Duration retryBackoffMax;
-    private final Duration shardMapMinRefreshInterval;
-    private final boolean preserveShardOrder;
-    private final boolean failIfThrottled;
-    private final boolean shardRateLimiting;
-    private final double shardRateLimitFactor;
-    private final long maxOutstandingRecords;
-    private final long maxOutstandingBytes;
-    private final Duration maxBlockTime;
-    private final boolean aggregationEnabled;
-    private final int aggregationMaxSize;
-    private final int aggregationMaxCount;
-    private final int aggregationMaxUserRecordSize;
-    private final boolean aggregationPreservesPartitionKeys;
+    private ProducerConfig(OptionValues values) {
+        super(values);
+    }
 
-    private ProducerConfig(Builder b) {
-        this.recordMaxBufferedTime = b.recordMaxBufferedTime;
-        this.collectionMaxCount = b.collectionMaxCount;
-        this.collectionMaxSize = b.collectionMaxSize;
-        this.maxRecordSize = b.maxRecordSize;
-        this.maxInFlightRequests = b.maxInFlightRequests;
-        this.requestTimeout = b.requestTimeout;
-        this.recordTtl = b.recordTtl;
-        this.maxAttempts = b.maxAttempts;
-        this.retryBackoffBase = b.retryBackoffBase;
-        this.retryBackoffMax = b.retryBackoffMax;
-        this.shardMapMinRefreshInterval = b.shardMapMinRefreshInterval;
-        this.preserveShardOrder = b.preserveShardOrder;
-        this.failIfThrottled = b.failIfThrottled;
-        this.shardRateLimiting = b.shardRateLimiting;
-        this.shardRateLimitFactor = b.shardRateLimitFactor;
-        this.maxOutstandingRecords = b.maxOutstandingRecords;
-        this.maxOutstandingBytes = b.maxOutstandingBytes;
-        this.maxBlockTime = b.maxBlockTime;
-        this.aggregationEnabled = b.aggregationEnabled;
-        this.aggregationMaxSize = b.aggregationMaxSize;
-        this.aggregationMaxCount = b.aggregationMaxCount;
-        this.aggregationMaxUserRecordSize = b.aggregationMaxUserRecordSize;
-        this.aggregationPreservesPartitionKeys = b.aggregationPreservesPartitionKeys;
+    /** @return the declared options of this configuration, in the order of {@link #toString()} */
+    public static List<Option<?>> options() {
+        return Options.KINESIS;
     }
 
     /** @return a builder holding the defaults */
@@ -127,12 +69,12 @@ public final class ProducerConfig {
      * @return the linger time
      */
     public Duration recordMaxBufferedTime() {
-        return recordMaxBufferedTime;
+        return values().get(Options.RECORD_MAX_BUFFERED_TIME);
     }
 
     /** @return the most entries in one PutRecords request; default and maximum 500 */
     public int collectionMaxCount() {
-        return collectionMaxCount;
+        return values().get(Options.COLLECTION_MAX_COUNT);
     }
 
     /**
@@ -144,7 +86,7 @@ public final class ProducerConfig {
      * @return the request size limit in bytes
      */
     public long collectionMaxSize() {
-        return collectionMaxSize;
+        return values().get(Options.COLLECTION_MAX_SIZE);
     }
 
     /**
@@ -159,12 +101,12 @@ public final class ProducerConfig {
      * @return the record size limit in bytes
      */
     public int maxRecordSize() {
-        return maxRecordSize;
+        return values().get(Options.MAX_RECORD_SIZE);
     }
 
     /** @return the most PutRecords requests in flight at once, over all streams; default 32 */
     public int maxInFlightRequests() {
-        return maxInFlightRequests;
+        return values().get(Options.MAX_IN_FLIGHT_REQUESTS);
     }
 
     /**
@@ -175,7 +117,7 @@ public final class ProducerConfig {
      * @return the request timeout
      */
     public Duration requestTimeout() {
-        return requestTimeout;
+        return values().get(Options.REQUEST_TIMEOUT);
     }
 
     /**
@@ -185,7 +127,7 @@ public final class ProducerConfig {
      * @return the record time to live
      */
     public Duration recordTtl() {
-        return recordTtl;
+        return values().get(Options.RECORD_TTL);
     }
 
     /**
@@ -195,17 +137,17 @@ public final class ProducerConfig {
      * @return the attempt limit, if any
      */
     public OptionalInt maxAttempts() {
-        return maxAttempts == 0 ? OptionalInt.empty() : OptionalInt.of(maxAttempts);
+        return attemptLimit();
     }
 
     /** @return the first retry's back-off ceiling (exponential with jitter); default 100 ms */
     public Duration retryBackoffBase() {
-        return retryBackoffBase;
+        return values().get(Options.RETRY_BACKOFF_BASE);
     }
 
     /** @return the largest back-off between attempts of one record; default 5 s */
     public Duration retryBackoffMax() {
-        return retryBackoffMax;
+        return values().get(Options.RETRY_BACKOFF_MAX);
     }
 
     /**
@@ -216,7 +158,7 @@ public final class ProducerConfig {
      * @return the minimum interval between shard-map refreshes per stream
      */
     public Duration shardMapMinRefreshInterval() {
-        return shardMapMinRefreshInterval;
+        return values().get(Options.SHARD_MAP_MIN_REFRESH_INTERVAL);
     }
 
     /**
@@ -228,7 +170,7 @@ public final class ProducerConfig {
      * @return whether per-shard write order is preserved
      */
     public boolean preserveShardOrder() {
-        return preserveShardOrder;
+        return values().get(Options.PRESERVE_SHARD_ORDER);
     }
 
     /**
@@ -241,7 +183,7 @@ public final class ProducerConfig {
      * @return whether throttled records fail without retry
      */
     public boolean failIfThrottled() {
-        return failIfThrottled;
+        return values().get(Options.FAIL_IF_THROTTLED);
     }
 
     /**
@@ -257,7 +199,7 @@ public final class ProducerConfig {
      * @return whether per-shard rate limiting is on
      */
     public boolean shardRateLimiting() {
-        return shardRateLimiting;
+        return values().get(Options.SHARD_RATE_LIMITING);
     }
 
     /**
@@ -268,7 +210,7 @@ public final class ProducerConfig {
      * @return the factor applied to the shard limits
      */
     public double shardRateLimitFactor() {
-        return shardRateLimitFactor;
+        return values().get(Options.SHARD_RATE_LIMIT_FACTOR);
     }
 
     /**
@@ -279,7 +221,7 @@ public final class ProducerConfig {
      * @return the bound on outstanding records
      */
     public long maxOutstandingRecords() {
-        return maxOutstandingRecords;
+        return values().get(Options.MAX_OUTSTANDING_RECORDS);
     }
 
     /**
@@ -290,7 +232,7 @@ public final class ProducerConfig {
      * @return the bound on outstanding bytes
      */
     public long maxOutstandingBytes() {
-        return maxOutstandingBytes;
+        return values().get(Options.MAX_OUTSTANDING_BYTES);
     }
 
     /**
@@ -301,7 +243,7 @@ public final class ProducerConfig {
      * @return the longest block of an add call
      */
     public Duration maxBlockTime() {
-        return maxBlockTime;
+        return values().get(Options.MAX_BLOCK_TIME);
     }
 
     /**
@@ -314,7 +256,7 @@ public final class ProducerConfig {
      * @return whether aggregation is on
      */
     public boolean aggregationEnabled() {
-        return aggregationEnabled;
+        return values().get(Options.AGGREGATION_ENABLED);
     }
 
     /**
@@ -324,12 +266,12 @@ public final class ProducerConfig {
      * @return the aggregate size limit in bytes
      */
     public int aggregationMaxSize() {
-        return aggregationMaxSize;
+        return values().get(Options.AGGREGATION_MAX_SIZE);
     }
 
     /** @return the most user records in one aggregate; default 10,000 */
     public int aggregationMaxCount() {
-        return aggregationMaxCount;
+        return values().get(Options.AGGREGATION_MAX_COUNT);
     }
 
     /**
@@ -344,7 +286,7 @@ public final class ProducerConfig {
      * @return the size limit in bytes for a user record to join an aggregate
      */
     public int aggregationMaxUserRecordSize() {
-        return aggregationMaxUserRecordSize;
+        return values().get(Options.AGGREGATION_MAX_USER_RECORD_SIZE);
     }
 
     /**
@@ -356,34 +298,7 @@ public final class ProducerConfig {
      * @return whether aggregates keep their records' partition key
      */
     public boolean aggregationPreservesPartitionKeys() {
-        return aggregationPreservesPartitionKeys;
-    }
-
-    @Override
-    public String toString() {
-        return "ProducerConfig{recordMaxBufferedTime=" + recordMaxBufferedTime
-                + ", collectionMaxCount=" + collectionMaxCount
-                + ", collectionMaxSize=" + collectionMaxSize
-                + ", maxRecordSize=" + maxRecordSize
-                + ", maxInFlightRequests=" + maxInFlightRequests
-                + ", requestTimeout=" + requestTimeout
-                + ", recordTtl=" + recordTtl
-                + ", maxAttempts=" + (maxAttempts == 0 ? "unlimited" : maxAttempts)
-                + ", retryBackoffBase=" + retryBackoffBase
-                + ", retryBackoffMax=" + retryBackoffMax
-                + ", shardMapMinRefreshInterval=" + shardMapMinRefreshInterval
-                + ", preserveShardOrder=" + preserveShardOrder
-                + ", failIfThrottled=" + failIfThrottled
-                + ", shardRateLimiting=" + shardRateLimiting
-                + ", shardRateLimitFactor=" + shardRateLimitFactor
-                + ", maxOutstandingRecords=" + maxOutstandingRecords
-                + ", maxOutstandingBytes=" + maxOutstandingBytes
-                + ", maxBlockTime=" + maxBlockTime
-                + ", aggregationEnabled=" + aggregationEnabled
-                + ", aggregationMaxSize=" + aggregationMaxSize
-                + ", aggregationMaxCount=" + aggregationMaxCount
-                + ", aggregationMaxUserRecordSize=" + aggregationMaxUserRecordSize
-                + ", aggregationPreservesPartitionKeys=" + aggregationPreservesPartitionKeys + '}';
+        return values().get(Options.AGGREGATION_PRESERVES_PARTITION_KEYS);
     }
 
     /**
@@ -402,57 +317,30 @@ public final class ProducerConfig {
 
     /** Builder for {@link ProducerConfig}. Not thread-safe; every setter validates its argument. */
     public static final class Builder {
-        private Duration recordMaxBufferedTime = Duration.ofMillis(100);
-        private int collectionMaxCount = MAX_RECORDS_PER_REQUEST;
-        private long collectionMaxSize = DEFAULT_MAX_REQUEST_SIZE;
-        private int maxRecordSize = MAX_RECORD_SIZE_LIMIT;
-        private int maxInFlightRequests = 32;
-        private Duration requestTimeout = Duration.ofSeconds(6);
-        private Duration recordTtl = Duration.ofSeconds(30);
-        private int maxAttempts;
-        private Duration retryBackoffBase = Duration.ofMillis(100);
-        private Duration retryBackoffMax = Duration.ofSeconds(5);
-        private Duration shardMapMinRefreshInterval = Duration.ofSeconds(1);
-        private boolean preserveShardOrder = true;
-        private boolean failIfThrottled;
-        private boolean shardRateLimiting = true;
-        private double shardRateLimitFactor = 1.0;
-        private long maxOutstandingRecords = 200_000;
-        private long maxOutstandingBytes = Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
-        private Duration maxBlockTime = Duration.ofSeconds(10);
-        private boolean aggregationEnabled = true;
-        private int aggregationMaxSize = 50 * 1024;
-        private int aggregationMaxCount = 10_000;
-        private int aggregationMaxUserRecordSize = 4 * 1024;
-        private boolean aggregationPreservesPartitionKeys;
+        private final OptionValues.Builder values;
 
         private Builder() {
+            this.values = OptionValues.defaults(Options.KINESIS);
         }
 
         private Builder(ProducerConfig c) {
-            this.recordMaxBufferedTime = c.recordMaxBufferedTime;
-            this.collectionMaxCount = c.collectionMaxCount;
-            this.collectionMaxSize = c.collectionMaxSize;
-            this.maxRecordSize = c.maxRecordSize;
-            this.maxInFlightRequests = c.maxInFlightRequests;
-            this.requestTimeout = c.requestTimeout;
-            this.recordTtl = c.recordTtl;
-            this.maxAttempts = c.maxAttempts;
-            this.retryBackoffBase = c.retryBackoffBase;
-            this.retryBackoffMax = c.retryBackoffMax;
-            this.shardMapMinRefreshInterval = c.shardMapMinRefreshInterval;
-            this.preserveShardOrder = c.preserveShardOrder;
-            this.failIfThrottled = c.failIfThrottled;
-            this.shardRateLimiting = c.shardRateLimiting;
-            this.shardRateLimitFactor = c.shardRateLimitFactor;
-            this.maxOutstandingRecords = c.maxOutstandingRecords;
-            this.maxOutstandingBytes = c.maxOutstandingBytes;
-            this.maxBlockTime = c.maxBlockTime;
-            this.aggregationEnabled = c.aggregationEnabled;
-            this.aggregationMaxSize = c.aggregationMaxSize;
-            this.aggregationMaxCount = c.aggregationMaxCount;
-            this.aggregationMaxUserRecordSize = c.aggregationMaxUserRecordSize;
-            this.aggregationPreservesPartitionKeys = c.aggregationPreservesPartitionKeys;
+            this.values = c.values().toBuilder();
+        }
+
+        /**
+         * Sets any option, validated by its declaration: for code that handles every option alike
+         * (the Spring Boot binding); the typed setters below are the usual way.
+         *
+         * @param option one of {@link ProducerConfig#options()}
+         * @param value its value
+         * @param <T> the option's type
+         * @return this builder
+         * @throws IllegalArgumentException naming the option and its range, if out of range or not an option here
+         * @throws NullPointerException naming the option, if {@code value} is null
+         */
+        public <T> Builder set(Option<T> option, T value) {
+            values.set(option, value);
+            return this;
         }
 
         /**
@@ -461,7 +349,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder recordMaxBufferedTime(Duration value) {
-            this.recordMaxBufferedTime = checkDuration("recordMaxBufferedTime", value, Duration.ZERO, Duration.ofMinutes(1));
+            values.set(Options.RECORD_MAX_BUFFERED_TIME, value);
             return this;
         }
 
@@ -471,7 +359,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder collectionMaxCount(int value) {
-            this.collectionMaxCount = (int) checkRange("collectionMaxCount", value, 1, MAX_RECORDS_PER_REQUEST);
+            values.set(Options.COLLECTION_MAX_COUNT, value);
             return this;
         }
 
@@ -481,7 +369,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder collectionMaxSize(long value) {
-            this.collectionMaxSize = checkRange("collectionMaxSize", value, 1024, MAX_RECORD_SIZE_LIMIT);
+            values.set(Options.COLLECTION_MAX_SIZE, value);
             return this;
         }
 
@@ -491,7 +379,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxRecordSize(int value) {
-            this.maxRecordSize = (int) checkRange("maxRecordSize", value, 1, MAX_RECORD_SIZE_LIMIT);
+            values.set(Options.MAX_RECORD_SIZE, value);
             return this;
         }
 
@@ -501,7 +389,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxInFlightRequests(int value) {
-            this.maxInFlightRequests = (int) checkRange("maxInFlightRequests", value, 1, 10_000);
+            values.set(Options.MAX_IN_FLIGHT_REQUESTS, value);
             return this;
         }
 
@@ -511,7 +399,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder requestTimeout(Duration value) {
-            this.requestTimeout = checkDuration("requestTimeout", value, Duration.ofMillis(100), Duration.ofMinutes(10));
+            values.set(Options.REQUEST_TIMEOUT, value);
             return this;
         }
 
@@ -521,7 +409,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder recordTtl(Duration value) {
-            this.recordTtl = checkDuration("recordTtl", value, Duration.ofMillis(100), Duration.ofDays(1));
+            values.set(Options.RECORD_TTL, value);
             return this;
         }
 
@@ -531,7 +419,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxAttempts(int value) {
-            this.maxAttempts = (int) checkRange("maxAttempts", value, 1, 1000);
+            values.set(Options.MAX_ATTEMPTS, value);
             return this;
         }
 
@@ -541,7 +429,7 @@ public final class ProducerConfig {
          * @return this builder
          */
         public Builder unlimitedAttempts() {
-            this.maxAttempts = 0;
+            values.reset(Options.MAX_ATTEMPTS);
             return this;
         }
 
@@ -551,7 +439,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder retryBackoffBase(Duration value) {
-            this.retryBackoffBase = checkDuration("retryBackoffBase", value, Duration.ofMillis(1), Duration.ofMinutes(1));
+            values.set(Options.RETRY_BACKOFF_BASE, value);
             return this;
         }
 
@@ -561,7 +449,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder retryBackoffMax(Duration value) {
-            this.retryBackoffMax = checkDuration("retryBackoffMax", value, Duration.ofMillis(1), Duration.ofMinutes(10));
+            values.set(Options.RETRY_BACKOFF_MAX, value);
             return this;
         }
 
@@ -571,7 +459,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder shardMapMinRefreshInterval(Duration value) {
-            this.shardMapMinRefreshInterval = checkDuration("shardMapMinRefreshInterval", value, Duration.ofMillis(10), Duration.ofMinutes(10));
+            values.set(Options.SHARD_MAP_MIN_REFRESH_INTERVAL, value);
             return this;
         }
 
@@ -580,7 +468,7 @@ public final class ProducerConfig {
          * @return this builder
          */
         public Builder preserveShardOrder(boolean value) {
-            this.preserveShardOrder = value;
+            values.set(Options.PRESERVE_SHARD_ORDER, value);
             return this;
         }
 
@@ -589,7 +477,7 @@ public final class ProducerConfig {
          * @return this builder
          */
         public Builder failIfThrottled(boolean value) {
-            this.failIfThrottled = value;
+            values.set(Options.FAIL_IF_THROTTLED, value);
             return this;
         }
 
@@ -598,7 +486,7 @@ public final class ProducerConfig {
          * @return this builder
          */
         public Builder shardRateLimiting(boolean value) {
-            this.shardRateLimiting = value;
+            values.set(Options.SHARD_RATE_LIMITING, value);
             return this;
         }
 
@@ -608,10 +496,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder shardRateLimitFactor(double value) {
-            if (!(value >= 0.1 && value <= 10.0)) {
-                throw new IllegalArgumentException("shardRateLimitFactor must be between 0.1 and 10, was " + value);
-            }
-            this.shardRateLimitFactor = value;
+            values.set(Options.SHARD_RATE_LIMIT_FACTOR, value);
             return this;
         }
 
@@ -621,7 +506,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxOutstandingRecords(long value) {
-            this.maxOutstandingRecords = checkRange("maxOutstandingRecords", value, 1, 100_000_000L);
+            values.set(Options.MAX_OUTSTANDING_RECORDS, value);
             return this;
         }
 
@@ -631,7 +516,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxOutstandingBytes(long value) {
-            this.maxOutstandingBytes = checkRange("maxOutstandingBytes", value, 1024L * 1024, 1024L * 1024 * 1024 * 1024);
+            values.set(Options.MAX_OUTSTANDING_BYTES, value);
             return this;
         }
 
@@ -641,7 +526,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxBlockTime(Duration value) {
-            this.maxBlockTime = checkDuration("maxBlockTime", value, Duration.ZERO, Duration.ofHours(1));
+            values.set(Options.MAX_BLOCK_TIME, value);
             return this;
         }
 
@@ -650,7 +535,7 @@ public final class ProducerConfig {
          * @return this builder
          */
         public Builder aggregationEnabled(boolean value) {
-            this.aggregationEnabled = value;
+            values.set(Options.AGGREGATION_ENABLED, value);
             return this;
         }
 
@@ -660,7 +545,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder aggregationMaxSize(int value) {
-            this.aggregationMaxSize = (int) checkRange("aggregationMaxSize", value, 64, DEFAULT_MAX_RECORD_SIZE);
+            values.set(Options.AGGREGATION_MAX_SIZE, value);
             return this;
         }
 
@@ -670,7 +555,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder aggregationMaxCount(int value) {
-            this.aggregationMaxCount = (int) checkRange("aggregationMaxCount", value, 1, 1_000_000);
+            values.set(Options.AGGREGATION_MAX_COUNT, value);
             return this;
         }
 
@@ -681,7 +566,7 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if out of range
          */
         public Builder aggregationMaxUserRecordSize(int value) {
-            this.aggregationMaxUserRecordSize = (int) checkRange("aggregationMaxUserRecordSize", value, 1, DEFAULT_MAX_RECORD_SIZE);
+            values.set(Options.AGGREGATION_MAX_USER_RECORD_SIZE, value);
             return this;
         }
 
@@ -690,7 +575,7 @@ public final class ProducerConfig {
          * @return this builder
          */
         public Builder aggregationPreservesPartitionKeys(boolean value) {
-            this.aggregationPreservesPartitionKeys = value;
+            values.set(Options.AGGREGATION_PRESERVES_PARTITION_KEYS, value);
             return this;
         }
 
@@ -699,26 +584,8 @@ public final class ProducerConfig {
          * @throws IllegalArgumentException if {@code retryBackoffMax < retryBackoffBase}
          */
         public ProducerConfig build() {
-            if (retryBackoffMax.compareTo(retryBackoffBase) < 0) {
-                throw new IllegalArgumentException("retryBackoffMax (" + retryBackoffMax
-                        + ") must not be below retryBackoffBase (" + retryBackoffBase + ")");
-            }
-            return new ProducerConfig(this);
-        }
-
-        private static long checkRange(String field, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", was " + value);
-            }
-            return value;
-        }
-
-        private static Duration checkDuration(String field, Duration value, Duration min, Duration max) {
-            Objects.requireNonNull(value, field);
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", was " + value);
-            }
-            return value;
+            Options.checkBackoff(values);
+            return new ProducerConfig(values.build());
         }
     }
 }

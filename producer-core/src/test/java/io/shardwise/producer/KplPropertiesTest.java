@@ -358,4 +358,17 @@ class KplPropertiesTest {
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("missing.properties");
     }
+
+    @Test
+    void everyKeyMappedToAnOptionNamesADeclaredOptionAndTheOptionsRangeApplies() throws IOException {
+        List<String> declared = ProducerConfig.options().stream().map(io.shardwise.producer.config.Option::name).toList();
+        List<String> named = KplProperties.review(defaultFile()).stream()
+                .filter(e -> e.target().startsWith("ProducerConfig."))
+                .map(e -> e.target().substring("ProducerConfig.".length(), e.target().indexOf(' ')))
+                .toList();
+        assertThat(named).isNotEmpty().allSatisfy(name -> assertThat(declared).contains(name));
+        // MaxUserRecordSize: the KPL has no upper bound of its own here, the declaration's 10 MiB applies
+        assertThat(KplProperties.review(props("MaxUserRecordSize", "10485761")).get(0).reason())
+                .contains("between 64 and " + io.shardwise.producer.config.Options.MAX_RECORD_SIZE.max().orElseThrow());
+    }
 }

@@ -1,10 +1,11 @@
 package io.shardwise.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.shardwise.producer.aggregation.DeaggregatedRecord;
-import io.shardwise.producer.aggregation.Deaggregator;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,10 +46,8 @@ class LocalStackIntegrationTest {
                 .build()) {
             String stream = "localstack-it";
             client.createStream(b -> b.streamName(stream).shardCount(2)).get(1, TimeUnit.MINUTES);
-            while (client.describeStreamSummary(b -> b.streamName(stream)).get().streamDescriptionSummary().streamStatus()
-                    != StreamStatus.ACTIVE) {
-                Thread.sleep(200);
-            }
+            await("stream " + stream + " ACTIVE").atMost(Duration.ofMinutes(1)).until(() -> client.describeStreamSummary(
+                    b -> b.streamName(stream)).get().streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
             int n = 2_000;
             List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
             try (KinesisProducer producer = KinesisProducer.builder().kinesisClient(client).streamName(stream).build()) {
@@ -57,15 +56,17 @@ class LocalStackIntegrationTest {
                 }
                 producer.flush().get(2, TimeUnit.MINUTES);
             }
+            // Read back as a KCL application does: each shard through the KCL's deaggregator with the shard's range.
             Set<String> read = new HashSet<>();
             for (Shard shard : client.listShards(b -> b.streamName(stream)).get().shards()) {
                 String it = client.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
                         .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).get().shardIterator();
-                for (DeaggregatedRecord r : Deaggregator.create().deaggregate(
-                        client.getRecords(b -> b.shardIterator(it).limit(10_000)).get().records())) {
+                for (KclConsumer.UserRecord r : KclConsumer.readShard(shard.shardId(),
+                        client.getRecords(b -> b.shardIterator(it).limit(10_000)).get().records(),
+                        new BigInteger(shard.hashKeyRange().startingHashKey()), new BigInteger(shard.hashKeyRange().endingHashKey()))) {
                     String id = new String(r.data(), StandardCharsets.UTF_8);
                     PutResult result = futures.get(Integer.parseInt(id.substring(1))).get();
-                    assertThat(result.shardId()).isEqualTo(shard.shardId());
+                    assertThat(KclConsumer.location(result)).as("where %s's result says it is", id).isEqualTo(r.location());
                     read.add(id);
                 }
             }

@@ -104,6 +104,14 @@ class ProducerConfigTest {
     }
 
     @Test
+    void configsWithTheSameValuesAreEqual() {
+        assertThat(custom()).isEqualTo(custom()).hasSameHashCodeAs(custom()).isEqualTo(custom().toBuilder().build())
+                .isNotEqualTo(ProducerConfig.defaults()).isNotEqualTo(custom().toBuilder().maxAttempts(16).build());
+        assertThat(ProducerConfig.builder().build()).isEqualTo(ProducerConfig.defaults());
+        assertThat(custom().toBuilder().unlimitedAttempts().maxAttempts(17).build()).isEqualTo(custom());
+    }
+
+    @Test
     void toBuilderChangesOnlyWhatIsSet() {
         ProducerConfig c = custom();
         ProducerConfig changed = c.toBuilder().collectionMaxCount(5).build();

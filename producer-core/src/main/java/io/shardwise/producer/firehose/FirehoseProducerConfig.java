@@ -1,9 +1,13 @@
 package io.shardwise.producer.firehose;
 
 import io.shardwise.producer.ProducerConfig;
+import io.shardwise.producer.config.AbstractConfig;
+import io.shardwise.producer.config.Option;
+import io.shardwise.producer.config.OptionValues;
+import io.shardwise.producer.config.Options;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -15,25 +19,12 @@ import java.util.OptionalInt;
  * defaults; Firehose's own limits (PutRecordBatch: 500 records, 4 MiB, 1,000 KiB per record) bound
  * the batch options.
  *
- * <table>
- *   <caption>Options and defaults</caption>
- *   <tr><th>option</th><th>default</th><th>range</th></tr>
- *   <tr><td>{@link #recordMaxBufferedTime()}</td><td>100 ms</td><td>0 .. 1 min</td></tr>
- *   <tr><td>{@link #collectionMaxCount()}</td><td>500</td><td>1 .. 500</td></tr>
- *   <tr><td>{@link #collectionMaxSize()}</td><td>4 MiB</td><td>1 KiB .. 4 MiB</td></tr>
- *   <tr><td>{@link #maxInFlightRequests()}</td><td>32</td><td>1 .. 10,000</td></tr>
- *   <tr><td>{@link #requestTimeout()}</td><td>6 s</td><td>100 ms .. 10 min</td></tr>
- *   <tr><td>{@link #recordTtl()}</td><td>30 s</td><td>100 ms .. 1 day</td></tr>
- *   <tr><td>{@link #maxAttempts()}</td><td>unlimited (TTL bounds it)</td><td>1 .. 1,000</td></tr>
- *   <tr><td>{@link #retryBackoffBase()}</td><td>100 ms</td><td>1 ms .. 1 min</td></tr>
- *   <tr><td>{@link #retryBackoffMax()}</td><td>5 s</td><td>&gt;= base, &lt;= 10 min</td></tr>
- *   <tr><td>{@link #maxOutstandingRecords()}</td><td>200,000</td><td>1 .. 100,000,000</td></tr>
- *   <tr><td>{@link #maxOutstandingBytes()}</td><td>1/8 of the max heap, at least 16 MiB</td><td>1 MiB .. 1 TiB</td></tr>
- *   <tr><td>{@link #maxBlockTime()}</td><td>10 s</td><td>0 (fail fast) .. 1 h</td></tr>
- *   <tr><td>{@link #packingEnabled()}</td><td>false</td><td></td></tr>
- *   <tr><td>{@link #packingMaxSize()}</td><td>1,000 KiB (1,024,000 B)</td><td>1 KiB .. 1,000 KiB</td></tr>
- *   <tr><td>{@link #packingDelimiter()}</td><td>{@code "\n"}</td><td>1 .. 16 bytes</td></tr>
- * </table>
+ * <p>Each option is declared once, in {@link Options}; the options shared with
+ * {@link ProducerConfig} are the same declarations (see {@link Options#FIREHOSE}), so they validate,
+ * default, print and bind to Spring Boot properties alike. Defaults and ranges: the README's Firehose
+ * section, each setter's javadoc and {@link Options}. There are no shard, aggregation or per-shard rate
+ * options here: a delivery stream has no shards. The class is a little over 300 lines only because each
+ * option keeps a typed, documented accessor and setter.
  *
  * <p><b>Packing.</b> Firehose bills ingestion per record rounded up to the next 5 KB. With packing
  * on, consecutive user records are joined into one Firehose record, each followed by the delimiter
@@ -43,7 +34,7 @@ import java.util.OptionalInt;
  * stream split on the delimiter (S3, and anything reading newline-delimited JSON from S3); not for
  * destinations that index each Firehose record as one document (OpenSearch, Splunk events).
  */
-public final class FirehoseProducerConfig {
+public final class FirehoseProducerConfig extends AbstractConfig {
     /** 500: the PutRecordBatch limit of records per call. */
     public static final int MAX_RECORDS_PER_REQUEST = 500;
     /** 4 MiB: the PutRecordBatch limit of data per call. */
@@ -55,16 +46,8 @@ public final class FirehoseProducerConfig {
 
     private static final FirehoseProducerConfig DEFAULTS = new Builder().build();
 
-    private final ProducerConfig engine;
-    private final boolean packingEnabled;
-    private final int packingMaxSize;
-    private final byte[] packingDelimiter;
-
-    private FirehoseProducerConfig(Builder b) {
-        this.engine = b.engine.build();
-        this.packingEnabled = b.packingEnabled;
-        this.packingMaxSize = b.packingMaxSize;
-        this.packingDelimiter = b.packingDelimiter.clone();
+    private FirehoseProducerConfig(OptionValues values) {
+        super(values);
     }
 
     /** @return a builder starting from the defaults */
@@ -82,120 +65,112 @@ public final class FirehoseProducerConfig {
         return new Builder(this);
     }
 
-    /** The engine's settings: Kinesis-only options (shards, aggregation) are off. */
-    ProducerConfig engineConfig() {
-        return engine;
+    /** @return the declared options of this configuration, in the order of {@link #toString()} */
+    public static List<Option<?>> options() {
+        return Options.FIREHOSE;
     }
 
     /** @return how long a record may wait for others to fill a request (linger) */
     public Duration recordMaxBufferedTime() {
-        return engine.recordMaxBufferedTime();
+        return values().get(Options.RECORD_MAX_BUFFERED_TIME);
     }
 
     /** @return most Firehose records per PutRecordBatch call */
     public int collectionMaxCount() {
-        return engine.collectionMaxCount();
+        return values().get(Options.COLLECTION_MAX_COUNT);
     }
 
     /** @return most bytes of record data per PutRecordBatch call */
     public long collectionMaxSize() {
-        return engine.collectionMaxSize();
+        return values().get(Options.FIREHOSE_COLLECTION_MAX_SIZE);
     }
 
     /** @return most PutRecordBatch calls in flight at once */
     public int maxInFlightRequests() {
-        return engine.maxInFlightRequests();
+        return values().get(Options.MAX_IN_FLIGHT_REQUESTS);
     }
 
     /** @return time limit of one PutRecordBatch call; a call that runs out is retried */
     public Duration requestTimeout() {
-        return engine.requestTimeout();
+        return values().get(Options.REQUEST_TIMEOUT);
     }
 
     /** @return how long a record may take from add to acknowledgement before it fails with {@code RecordExpiredException} */
     public Duration recordTtl() {
-        return engine.recordTtl();
+        return values().get(Options.RECORD_TTL);
     }
 
     /** @return most attempts per record, or empty for unlimited (bounded by {@link #recordTtl()}) */
     public OptionalInt maxAttempts() {
-        return engine.maxAttempts();
+        return attemptLimit();
     }
 
     /** @return the first retry's back-off ceiling (full jitter below it) */
     public Duration retryBackoffBase() {
-        return engine.retryBackoffBase();
+        return values().get(Options.RETRY_BACKOFF_BASE);
     }
 
     /** @return the largest back-off ceiling */
     public Duration retryBackoffMax() {
-        return engine.retryBackoffMax();
+        return values().get(Options.RETRY_BACKOFF_MAX);
     }
 
     /** @return most records added and not yet completed before {@code addRecord} blocks */
     public long maxOutstandingRecords() {
-        return engine.maxOutstandingRecords();
+        return values().get(Options.MAX_OUTSTANDING_RECORDS);
     }
 
     /** @return most bytes added and not yet completed before {@code addRecord} blocks */
     public long maxOutstandingBytes() {
-        return engine.maxOutstandingBytes();
+        return values().get(Options.MAX_OUTSTANDING_BYTES);
     }
 
     /** @return how long {@code addRecord} blocks at the outstanding bounds before {@code BufferFullException}; 0 fails fast */
     public Duration maxBlockTime() {
-        return engine.maxBlockTime();
+        return values().get(Options.MAX_BLOCK_TIME);
     }
 
     /** @return whether small user records are joined into one Firehose record with the delimiter */
     public boolean packingEnabled() {
-        return packingEnabled;
+        return values().get(Options.PACKING_ENABLED);
     }
 
     /** @return largest packed Firehose record, delimiters included */
     public int packingMaxSize() {
-        return packingMaxSize;
+        return values().get(Options.PACKING_MAX_SIZE);
     }
 
     /** @return the bytes that end each user record in a packed Firehose record (a copy) */
     public byte[] packingDelimiter() {
-        return packingDelimiter.clone();
-    }
-
-    @Override
-    public String toString() {
-        return "FirehoseProducerConfig{recordMaxBufferedTime=" + recordMaxBufferedTime() + ", collectionMaxCount="
-                + collectionMaxCount() + ", collectionMaxSize=" + collectionMaxSize() + ", maxInFlightRequests="
-                + maxInFlightRequests() + ", requestTimeout=" + requestTimeout() + ", recordTtl=" + recordTtl()
-                + ", maxAttempts=" + (maxAttempts().isPresent() ? maxAttempts().getAsInt() : "unlimited")
-                + ", retryBackoff=" + retryBackoffBase() + ".." + retryBackoffMax() + ", maxOutstandingRecords="
-                + maxOutstandingRecords() + ", maxOutstandingBytes=" + maxOutstandingBytes() + ", maxBlockTime="
-                + maxBlockTime() + ", packingEnabled=" + packingEnabled + ", packingMaxSize=" + packingMaxSize
-                + ", packingDelimiter=" + Arrays.toString(packingDelimiter) + "}";
+        return values().get(Options.PACKING_DELIMITER);
     }
 
     /** Builder for {@link FirehoseProducerConfig}; not thread-safe. */
     public static final class Builder {
-        private final ProducerConfig.Builder engine;
-        private boolean packingEnabled;
-        private int packingMaxSize = MAX_RECORD_SIZE;
-        private byte[] packingDelimiter = {'\n'};
+        private final OptionValues.Builder values;
 
         private Builder() {
-            this.engine = ProducerConfig.builder()
-                    .collectionMaxSize(MAX_REQUEST_SIZE)
-                    .maxRecordSize(MAX_RECORD_SIZE)
-                    // No shards: no shard order, no per-shard limiter, no KPL aggregation.
-                    .preserveShardOrder(false)
-                    .shardRateLimiting(false)
-                    .aggregationEnabled(false);
+            this.values = OptionValues.defaults(Options.FIREHOSE);
         }
 
         private Builder(FirehoseProducerConfig c) {
-            this.engine = c.engine.toBuilder();
-            this.packingEnabled = c.packingEnabled;
-            this.packingMaxSize = c.packingMaxSize;
-            this.packingDelimiter = c.packingDelimiter.clone();
+            this.values = c.values().toBuilder();
+        }
+
+        /**
+         * Sets any option, validated by its declaration: for code that handles every option alike
+         * (the Spring Boot binding); the typed setters below are the usual way.
+         *
+         * @param option one of {@link FirehoseProducerConfig#options()}
+         * @param value its value
+         * @param <T> the option's type
+         * @return this builder
+         * @throws IllegalArgumentException naming the option and its range, if out of range or not an option here
+         * @throws NullPointerException naming the option, if {@code value} is null
+         */
+        public <T> Builder set(Option<T> option, T value) {
+            values.set(option, value);
+            return this;
         }
 
         /**
@@ -203,7 +178,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder recordMaxBufferedTime(Duration value) {
-            engine.recordMaxBufferedTime(value);
+            values.set(Options.RECORD_MAX_BUFFERED_TIME, value);
             return this;
         }
 
@@ -212,7 +187,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder collectionMaxCount(int value) {
-            engine.collectionMaxCount(value);
+            values.set(Options.COLLECTION_MAX_COUNT, value);
             return this;
         }
 
@@ -221,8 +196,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder collectionMaxSize(long value) {
-            checkRange("collectionMaxSize", value, 1024, MAX_REQUEST_SIZE);
-            engine.collectionMaxSize(value);
+            values.set(Options.FIREHOSE_COLLECTION_MAX_SIZE, value);
             return this;
         }
 
@@ -231,7 +205,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder maxInFlightRequests(int value) {
-            engine.maxInFlightRequests(value);
+            values.set(Options.MAX_IN_FLIGHT_REQUESTS, value);
             return this;
         }
 
@@ -240,7 +214,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder requestTimeout(Duration value) {
-            engine.requestTimeout(value);
+            values.set(Options.REQUEST_TIMEOUT, value);
             return this;
         }
 
@@ -249,7 +223,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder recordTtl(Duration value) {
-            engine.recordTtl(value);
+            values.set(Options.RECORD_TTL, value);
             return this;
         }
 
@@ -258,7 +232,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder maxAttempts(int value) {
-            engine.maxAttempts(value);
+            values.set(Options.MAX_ATTEMPTS, value);
             return this;
         }
 
@@ -268,7 +242,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder unlimitedAttempts() {
-            engine.unlimitedAttempts();
+            values.reset(Options.MAX_ATTEMPTS);
             return this;
         }
 
@@ -277,7 +251,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder retryBackoffBase(Duration value) {
-            engine.retryBackoffBase(value);
+            values.set(Options.RETRY_BACKOFF_BASE, value);
             return this;
         }
 
@@ -286,7 +260,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder retryBackoffMax(Duration value) {
-            engine.retryBackoffMax(value);
+            values.set(Options.RETRY_BACKOFF_MAX, value);
             return this;
         }
 
@@ -295,7 +269,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder maxOutstandingRecords(long value) {
-            engine.maxOutstandingRecords(value);
+            values.set(Options.MAX_OUTSTANDING_RECORDS, value);
             return this;
         }
 
@@ -304,7 +278,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder maxOutstandingBytes(long value) {
-            engine.maxOutstandingBytes(value);
+            values.set(Options.MAX_OUTSTANDING_BYTES, value);
             return this;
         }
 
@@ -313,7 +287,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder maxBlockTime(Duration value) {
-            engine.maxBlockTime(value);
+            values.set(Options.MAX_BLOCK_TIME, value);
             return this;
         }
 
@@ -322,7 +296,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder packingEnabled(boolean value) {
-            this.packingEnabled = value;
+            values.set(Options.PACKING_ENABLED, value);
             return this;
         }
 
@@ -331,7 +305,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder packingMaxSize(int value) {
-            this.packingMaxSize = (int) checkRange("packingMaxSize", value, 1024, MAX_RECORD_SIZE);
+            values.set(Options.PACKING_MAX_SIZE, value);
             return this;
         }
 
@@ -340,9 +314,7 @@ public final class FirehoseProducerConfig {
          * @return this builder
          */
         public Builder packingDelimiter(byte[] value) {
-            Objects.requireNonNull(value, "packingDelimiter");
-            checkRange("packingDelimiter length", value.length, 1, 16);
-            this.packingDelimiter = value.clone();
+            values.set(Options.PACKING_DELIMITER, value);
             return this;
         }
 
@@ -360,14 +332,8 @@ public final class FirehoseProducerConfig {
          * @throws IllegalArgumentException if {@code retryBackoffMax < retryBackoffBase}
          */
         public FirehoseProducerConfig build() {
-            return new FirehoseProducerConfig(this);
-        }
-
-        private static long checkRange(String field, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", was " + value);
-            }
-            return value;
+            Options.checkBackoff(values);
+            return new FirehoseProducerConfig(values.build());
         }
     }
 }

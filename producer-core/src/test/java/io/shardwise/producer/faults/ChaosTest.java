@@ -1,5 +1,6 @@
 package io.shardwise.producer.faults;
 
+import static io.shardwise.producer.faults.FaultTestSupport.assertSucceededReadBackByKcl;
 import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
 import static io.shardwise.producer.faults.FaultTestSupport.byLocation;
 import static io.shardwise.producer.faults.FaultTestSupport.copiesByLabel;
@@ -127,6 +128,7 @@ class ChaosTest {
                     unexplained++;
                 }
             }
+            int readBack = assertSucceededReadBackByKcl(kinesis, STREAM, futures, "r");
             Map<String, Long> codes = errorCodes(attempts);
             Map<Integer, Integer> attemptHistogram = new TreeMap<>();
             for (CompletableFuture<PutResult> f : futures) {
@@ -134,10 +136,10 @@ class ChaosTest {
                     attemptHistogram.merge(f.join().attempts().size(), 1, Integer::sum);
                 }
             }
-            System.out.printf("chaos (%s): %d records in %d ms; failed %d, lost %d, misplaced %d;"
-                    + " duplicates %d (%d records stored more than once, %d not explained by a timed-out/dropped attempt)%n"
-                    + "  failed attempts by code %s; attempts per record %s%n  producer: %s%n  endpoint: %s%n",
-                    label, n, millis, failed, lost, wrongPlace, duplicates, duplicatedRecords, unexplained,
+            System.out.printf("chaos (%s): %d records in %d ms (printed only); failed %d, lost %d, misplaced %d, %d read back by the KCL;"
+                    + " duplicates %d (%d records stored more than once, %d not explained by a timed-out/dropped attempt);"
+                    + " failed attempts by code %s; attempts per record %s; producer: %s; endpoint: %s%n",
+                    label, n, millis, failed, lost, wrongPlace, readBack, duplicates, duplicatedRecords, unexplained,
                     codes, attemptHistogram, summary(stats), summary(c));
 
             // The faults were really injected.
@@ -152,6 +154,7 @@ class ChaosTest {
             assertThat(stats.outstandingRecords()).isZero();
             assertThat(lost).as("records lost (in no Kinesis record of the store)").isZero();
             assertThat(wrongPlace).as("acknowledged records not at the shard/sequence/sub-sequence their result names").isZero();
+            assertThat(readBack).as("records read back by the KCL where their results say").isEqualTo(n);
             assertThat(unexplained).as("records with more copies than timed-out or dropped attempts").isZero();
             if (c.slowResponses() == 0) {
                 assertThat(duplicates).isZero();

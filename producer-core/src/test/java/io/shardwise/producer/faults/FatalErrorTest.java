@@ -1,5 +1,7 @@
 package io.shardwise.producer.faults;
 
+import static io.shardwise.producer.faults.ApplicationCompletedFutureTest.HANG;
+import static io.shardwise.producer.faults.FaultTestSupport.assertSucceededReadBackByKcl;
 import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
 import static io.shardwise.producer.faults.FaultTestSupport.failure;
 import static io.shardwise.producer.faults.FaultTestSupport.payload;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * Errors retrying cannot fix fail the affected records at once with a typed exception saying what
- * to fix, after one attempt each: no retry storm.
+ * Errors retrying cannot fix fail the affected records with a typed exception saying what to fix,
+ * after one attempt each: no retry storm (counted in requests, not timed; how long the failures
+ * took is printed only).
  */
 class FatalErrorTest {
     private static final String STREAM = "fatal";
@@ -34,7 +37,7 @@ class FatalErrorTest {
         return FaultTestSupport.fastConfig().recordTtl(Duration.ofSeconds(30)).build();
     }
 
-    /** Adds N records, waits for them all, and checks that each failed fast after a single attempt. */
+    /** Adds N records, waits for them all, and checks that each failed after a single attempt, in a handful of requests. */
     private static List<RecordFailedException> addAndExpectFastFailures(FakeKinesis kinesis, KinesisProducer producer, String tag,
                                                                         int offset) throws Exception {
         long putsBefore = kinesis.counters().requests("PutRecords");
@@ -45,7 +48,7 @@ class FatalErrorTest {
             futures.add(producer.addUserRecord("key-" + (offset + i), payload(offset + i, 50)));
         }
         producer.flush();
-        awaitAll(futures, Duration.ofSeconds(10));
+        awaitAll(futures, HANG);
         long millis = (System.nanoTime() - start) / 1_000_000;
         ProducerStats after = producer.stats();
         long puts = kinesis.counters().requests("PutRecords") - putsBefore;
@@ -56,10 +59,9 @@ class FatalErrorTest {
             failures.add((RecordFailedException) t);
         }
         long attempts = failures.stream().mapToLong(e -> e.attempts().size()).sum();
-        System.out.printf("fatal error (%s): %d records failed in %d ms with %s after %d PutRecords requests (%d attempts in all);"
-                + " message: %s%n  producer: %s%n  endpoint: %s%n", tag, N, millis, failures.get(0).getClass().getSimpleName(), puts,
+        System.out.printf("fatal error (%s): %d records failed in %d ms (printed only) with %s after %d PutRecords requests"
+                + " (%d attempts in all); message: %s; producer: %s; endpoint: %s%n", tag, N, millis, failures.get(0).getClass().getSimpleName(), puts,
                 attempts, failures.get(0).getMessage(), summary(after), summary(kinesis.counters()));
-        assertThat(millis).as("time until every record failed, ms").isLessThan(3_000);
         assertThat(failures).allSatisfy(e -> assertThat(e.attempts()).as("attempts of a rejected record").hasSize(1));
         assertThat(after.retriedEntries() - before.retriedEntries()).as("entries retried").isZero();
         assertThat(puts).as("PutRecords requests the endpoint received").isEqualTo(after.putRecordsRequests() - before.putRecordsRequests());
@@ -91,7 +93,7 @@ class FatalErrorTest {
             for (int i = 0; i < 500; i++) {
                 before.add(producer.addUserRecord("key-" + i, payload(i, 50)));
             }
-            producer.flush().get(10, TimeUnit.SECONDS);
+            producer.flush().get(HANG.toSeconds(), TimeUnit.SECONDS);
             assertThat(before).allSatisfy(f -> assertThat(failure(f)).isNull());
             assertThat(kinesis.deleteStream(STREAM)).isTrue();
             List<RecordFailedException> failures = addAndExpectFastFailures(kinesis, producer, "stream deleted", 500);
@@ -127,7 +129,7 @@ class FatalErrorTest {
                 futures.add(producer.addUserRecord("key-" + i, payload(i, 50)));
             }
             producer.flush();
-            awaitAll(futures, Duration.ofSeconds(20));
+            awaitAll(futures, HANG);
             FakeKinesis.Counters c = kinesis.counters();
             int rejected = 0;
             for (CompletableFuture<PutResult> f : futures) {
@@ -142,9 +144,11 @@ class FatalErrorTest {
                 }
             }
             System.out.printf("fatal error (per-entry KMSDisabledException): %d of %d records rejected, %d entries received"
-                    + " (no entry sent twice)%n  producer: %s%n  endpoint: %s%n", rejected, n, c.entriesReceived(),
+                    + " (no entry sent twice); producer: %s; endpoint: %s%n", rejected, n, c.entriesReceived(),
                     summary(producer.stats()), summary(c));
             assertThat((long) rejected).isEqualTo(c.entriesFailedByInjection());
+            assertThat(assertSucceededReadBackByKcl(kinesis, STREAM, futures, "r")).as("delivered records read back by the KCL")
+                    .isEqualTo(n - rejected);
             assertThat(c.entriesReceived()).as("entries received: each record once").isEqualTo(n);
             assertThat(producer.stats().retriedEntries()).isZero();
         }

@@ -1,6 +1,7 @@
 package io.shardwise.producer.faults;
 
 import io.shardwise.producer.Attempt;
+import io.shardwise.producer.KclConsumer;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ProducerStats;
@@ -170,6 +171,40 @@ final class FaultTestSupport {
             long pending = futures.stream().filter(f -> !f.isDone()).count();
             throw new AssertionError(pending + " of " + futures.size() + " futures still incomplete after " + timeout);
         }
+    }
+
+    /**
+     * Reads the stream back as a KCL application does ({@link KclConsumer}: shard by shard, through the
+     * KCL's own deaggregator with the shard's hash-key range) and checks that every record whose
+     * future succeeded is returned at the shard, sequence number and sub-sequence number its
+     * {@link PutResult} names, carrying its own payload ({@code tag + index}). Futures must be done.
+     *
+     * @return how many succeeded records were checked
+     * @throws AssertionError listing the first records not read back where their results say
+     */
+    static int assertSucceededReadBackByKcl(FakeKinesis kinesis, String stream, List<? extends CompletableFuture<PutResult>> futures,
+            String tag) {
+        Map<String, KclConsumer.UserRecord> read = KclConsumer.byLocation(KclConsumer.readStream(kinesis, stream));
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (int i = 0; i < futures.size(); i++) {
+            CompletableFuture<PutResult> f = futures.get(i);
+            if (failure(f) != null) {
+                continue;
+            }
+            checked++;
+            String where = KclConsumer.location(f.join());
+            KclConsumer.UserRecord back = read.get(where);
+            String readLabel = back == null ? null : label(back.data());
+            if (!(tag + i).equals(readLabel)) {
+                wrong.add(tag + i + " at " + where + ": " + (back == null ? "nothing read there" : "read " + readLabel));
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new AssertionError(wrong.size() + " of " + checked + " succeeded records not read back by the KCL where their"
+                    + " results say, e.g. " + wrong.subList(0, Math.min(5, wrong.size())));
+        }
+        return checked;
     }
 
     /** @return the future's failure (unwrapped), or null if it succeeded; it must be done */

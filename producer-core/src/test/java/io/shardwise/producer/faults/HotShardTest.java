@@ -1,5 +1,7 @@
 package io.shardwise.producer.faults;
 
+import static io.shardwise.producer.faults.ApplicationCompletedFutureTest.HANG;
+import static io.shardwise.producer.faults.FaultTestSupport.assertSucceededReadBackByKcl;
 import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
 import static io.shardwise.producer.faults.FaultTestSupport.failure;
 import static io.shardwise.producer.faults.FaultTestSupport.paced;
@@ -21,19 +23,20 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * One shard throttles every entry for a while (a hot shard); the other shards keep running at full
- * speed: their records complete at once, on their first attempt, while the hot shard's records
- * wait and retry, and are delivered once it cools down.
+ * One shard throttles every entry for a while (a hot shard); the other shards keep running: all
+ * their records complete while the hot shard is still hot, on their first attempt, while the hot
+ * shard's records wait and retry, and are delivered once it cools down. Every acknowledged record is
+ * read back by the KCL where its result says. Correctness only: the other shards' latency is
+ * printed, not asserted (it depends on what else the machine is doing).
  */
 class HotShardTest {
     private static final String STREAM = "hot";
 
     @Test
-    void aHotShardSlowsOnlyItself() throws Exception {
+    void aHotShardHoldsUpOnlyItself() throws Exception {
         int shards = 4;
         int perSecond = 2_000; // 500 records/s per shard: half a shard's limit
         int n = perSecond * 3;
-        long hotMillis = 3_500;
         try (FakeKinesis kinesis = FakeKinesis.builder().stream(STREAM, shards).seed(41).build().start();
              KinesisAsyncClient client = kinesis.newClient()) {
             String hot = kinesis.shards(STREAM).get(0).shardId();
@@ -41,13 +44,15 @@ class HotShardTest {
             ProducerConfig config = FaultTestSupport.fastConfig().aggregationEnabled(false)
                     .retryBackoffBase(Duration.ofMillis(20)).retryBackoffMax(Duration.ofMillis(500)).build();
             boolean[] isHot = new boolean[n];
-            long[] addedAt = new long[n];
-            long[] doneAt = new long[n];
+            long[] addedAt = new long[n]; // printed only
+            long[] doneAt = new long[n]; // printed only
             List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
             List<CompletableFuture<PutResult>> observed = new ArrayList<>(n);
+            List<CompletableFuture<PutResult>> cool = new ArrayList<>();
+            List<CompletableFuture<PutResult>> hotOnes = new ArrayList<>();
             ProducerStats stats;
-            long start = System.nanoTime();
-            long cooledAt;
+            long hotDoneWhileHot;
+            long throttledWhileHot;
             try (KinesisProducer producer = FaultTestSupport.producer(client, STREAM, config)) {
                 paced(n, perSecond, i -> {
                     String key = "key-" + i;
@@ -56,29 +61,21 @@ class HotShardTest {
                     CompletableFuture<PutResult> f = producer.addUserRecord(key, payload(i, 100));
                     futures.add(f);
                     observed.add(f.whenComplete((r, e) -> doneAt[i] = System.nanoTime()));
+                    (isHot[i] ? hotOnes : cool).add(observed.get(i));
                 });
-                long left = hotMillis - (System.nanoTime() - start) / 1_000_000;
-                if (left > 0) {
-                    Thread.sleep(left);
-                }
-                List<CompletableFuture<PutResult>> hotBefore = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    if (isHot[i]) {
-                        hotBefore.add(futures.get(i));
-                    }
-                }
-                long hotDoneWhileHot = hotBefore.stream().filter(CompletableFuture::isDone).count();
-                cooledAt = System.nanoTime();
+                producer.flush();
+                // The other shards' records all complete while the hot shard still throttles every entry.
+                awaitAll(cool, HANG);
+                hotDoneWhileHot = hotOnes.stream().filter(CompletableFuture::isDone).count();
+                throttledWhileHot = kinesis.counters().entriesThrottled();
                 kinesis.clearShardOverrides(STREAM, hot);
                 producer.flush();
-                awaitAll(observed, Duration.ofSeconds(40));
+                awaitAll(observed, HANG);
                 stats = producer.stats();
-                assertThat(hotDoneWhileHot).as("hot-shard records completed while the shard was hot").isZero();
             }
             FakeKinesis.Counters c = kinesis.counters();
 
             List<Long> coolLatency = new ArrayList<>();
-            List<Long> hotAfterCooling = new ArrayList<>();
             int coolRetried = 0;
             int hotRetried = 0;
             int hotMinAttempts = Integer.MAX_VALUE;
@@ -100,31 +97,31 @@ class HotShardTest {
                     for (int k = 0; k < r.attempts().size() - 1; k++) {
                         assertThat(r.attempts().get(k).errorCode()).hasValue("ProvisionedThroughputExceededException");
                     }
-                    hotAfterCooling.add((doneAt[i] - cooledAt) / 1_000_000);
                 } else {
+                    assertThat(r.shardId()).isNotEqualTo(hot);
                     coolLatency.add((doneAt[i] - addedAt[i]) / 1_000_000);
                     if (r.attempts().size() > 1) {
                         coolRetried++;
                     }
                 }
             }
-            long[] cool = coolLatency.stream().mapToLong(Long::longValue).toArray();
-            long[] hotDone = hotAfterCooling.stream().mapToLong(Long::longValue).toArray();
-            System.out.printf("hot shard: %d records over %d shards at %d records/s, %s hot for %d ms;"
-                    + " other shards: %d records, latency p50 %d ms, p99 %d ms, max %d ms, %d retried;"
-                    + " hot shard: %d records (%d throttled and retried, the rest held back by its limiter), %d..%d attempts each, all delivered %d ms after it cooled down (p50 %d ms)%n"
-                    + "  producer: %s%n  endpoint: %s%n",
-                    n, shards, perSecond, hot, hotMillis, cool.length, quantile(cool, 0.5), quantile(cool, 0.99),
-                    quantile(cool, 1), coolRetried, hotDone.length, hotRetried, hotMinAttempts, hotMaxAttempts, quantile(hotDone, 1),
-                    quantile(hotDone, 0.5), summary(stats), summary(c));
+            long[] coolMillis = coolLatency.stream().mapToLong(Long::longValue).toArray();
+            int readBack = assertSucceededReadBackByKcl(kinesis, STREAM, futures, "r");
+            System.out.printf("hot shard: %d records over %d shards at %d records/s, %s hot until the other %d records completed"
+                    + " (latency p50 %d ms, p99 %d ms, max %d ms, printed only; %d retried); hot shard: %d records, %d throttled and"
+                    + " retried, %d..%d attempts each; %d read back by the KCL; producer: %s; endpoint: %s%n",
+                    n, shards, perSecond, hot, cool.size(), quantile(coolMillis, 0.5), quantile(coolMillis, 0.99),
+                    quantile(coolMillis, 1), coolRetried, hotOnes.size(), hotRetried, hotMinAttempts, hotMaxAttempts, readBack,
+                    summary(stats), summary(c));
 
+            assertThat(hotDoneWhileHot).as("hot-shard records completed while the shard was hot").isZero();
+            assertThat(throttledWhileHot).as("entries the hot shard throttled before it cooled down").isPositive();
             assertThat(failed).as("records failed").isZero();
-            assertThat(hotDone.length).as("records of the hot shard").isGreaterThan(n / shards / 2);
+            assertThat(hotOnes.size()).as("records of the hot shard").isGreaterThan(n / shards / 2);
             assertThat(hotRetried).as("hot-shard records throttled and retried").isPositive();
             assertThat(stats.throttledEntries()).as("throttled entries").isEqualTo(c.entriesThrottled());
             assertThat(coolRetried).as("records of other shards that needed a retry").isZero();
-            assertThat(quantile(cool, 0.99)).as("p99 latency of other shards' records, ms").isLessThan(500);
-            assertThat(quantile(cool, 1)).as("max latency of other shards' records, ms").isLessThan(1_000);
+            assertThat(readBack).as("records read back by the KCL where their results say").isEqualTo(n);
         }
     }
 }

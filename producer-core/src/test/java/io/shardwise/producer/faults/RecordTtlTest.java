@@ -1,5 +1,6 @@
 package io.shardwise.producer.faults;
 
+import static io.shardwise.producer.faults.ApplicationCompletedFutureTest.HANG;
 import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
 import static io.shardwise.producer.faults.FaultTestSupport.errorCodes;
 import static io.shardwise.producer.faults.FaultTestSupport.failure;
@@ -9,6 +10,7 @@ import static io.shardwise.producer.faults.FaultTestSupport.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.producer.Attempt;
+import io.shardwise.producer.KclConsumer;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.PutResult;
@@ -27,8 +29,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * The endpoint is down for longer than the record TTL: every record fails with
- * {@link RecordExpiredException}, around its TTL (not before), listing each attempt with its
- * error code; once the endpoint is back, the producer delivers again.
+ * {@link RecordExpiredException}, not before its TTL, listing each attempt with its error code, and
+ * retried before it expired; once the endpoint is back, the producer delivers again. How long after
+ * its TTL a record failed depends on the machine's load: printed, not asserted.
  */
 class RecordTtlTest {
     private static final String STREAM = "ttl";
@@ -44,9 +47,9 @@ class RecordTtlTest {
             ProducerConfig config = FaultTestSupport.fastConfig().recordTtl(ttl).requestTimeout(requestTimeout)
                     .retryBackoffBase(Duration.ofMillis(20)).retryBackoffMax(Duration.ofMillis(200)).build();
             try (KinesisProducer producer = FaultTestSupport.producer(client, STREAM, config)) {
-                producer.addUserRecord("warm-up", payload(-1, 10)).get(10, TimeUnit.SECONDS); // the shard map is loaded
+                producer.addUserRecord("warm-up", payload(-1, 10)).get(HANG.toSeconds(), TimeUnit.SECONDS); // the shard map is loaded
                 kinesis.faults().endpointDown(mode);
-                long[] addedAt = new long[n];
+                long[] addedAt = new long[n]; // taken before the add: the producer's own clock starts each TTL later
                 long[] failedAfter = new long[n];
                 List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
                 List<CompletableFuture<PutResult>> observed = new ArrayList<>(n);
@@ -58,7 +61,7 @@ class RecordTtlTest {
                     observed.add(f.whenComplete((r, e) -> failedAfter[id] = (System.nanoTime() - addedAt[id]) / 1_000_000));
                 }
                 producer.flush();
-                awaitAll(observed, ttl.plusSeconds(10));
+                awaitAll(observed, ttl.plus(HANG));
                 List<Attempt> attempts = new ArrayList<>();
                 long[] attemptCounts = new long[n];
                 for (int i = 0; i < n; i++) {
@@ -74,22 +77,28 @@ class RecordTtlTest {
                     attemptCounts[i] = a.size();
                 }
                 System.out.printf("TTL (endpoint down, %s): %d records expired after %d..%d ms (TTL %d ms), %d..%d attempts each"
-                        + " (p50 %d), failed attempts by code %s%n  producer: %s%n  endpoint: %s%n",
+                        + " (p50 %d), failed attempts by code %s; producer: %s; endpoint: %s%n",
                         mode, n, quantile(failedAfter, 0), quantile(failedAfter, 1), ttl.toMillis(), quantile(attemptCounts, 0),
                         quantile(attemptCounts, 1), quantile(attemptCounts, 0.5), errorCodes(attempts), summary(producer.stats()),
                         summary(kinesis.counters()));
+                // Not before its TTL: a lower bound a loaded machine cannot break (waiting only makes the measured time
+                // longer); how late after the TTL is printed above, not asserted.
                 assertThat(quantile(failedAfter, 0)).as("earliest expiry, ms").isGreaterThanOrEqualTo(ttl.toMillis() - 20);
-                assertThat(quantile(failedAfter, 1)).as("latest expiry, ms")
-                        .isLessThan(ttl.plus(requestTimeout).toMillis() + 1_000);
-                assertThat(quantile(attemptCounts, 0.5)).as("median attempts per record").isGreaterThanOrEqualTo(2);
+                assertThat(quantile(attemptCounts, 1)).as("most attempts of a record (retried before it expired)")
+                        .isGreaterThanOrEqualTo(2);
                 if (mode == Faults.DownMode.SERVICE_UNAVAILABLE) {
                     assertThat(errorCodes(attempts)).containsOnlyKeys("ServiceUnavailable");
                 }
                 assertThat(producer.stats().failedByReason()).containsEntry("RecordExpiredException", (long) n);
 
                 kinesis.faults().endpointUp();
-                PutResult after = producer.addUserRecord("after", payload(n, 50)).get(10, TimeUnit.SECONDS);
+                PutResult after = producer.addUserRecord("after", payload(n, 50)).get(HANG.toSeconds(), TimeUnit.SECONDS);
                 assertThat(after.attempts()).hasSize(1);
+                KclConsumer.UserRecord back = KclConsumer.byLocation(KclConsumer.readStream(kinesis, STREAM))
+                        .get(KclConsumer.location(after));
+                assertThat(back).as("the record sent after the endpoint came back, read by the KCL where its result says")
+                        .isNotNull();
+                assertThat(FaultTestSupport.label(back.data())).isEqualTo("r" + n);
             }
         }
     }

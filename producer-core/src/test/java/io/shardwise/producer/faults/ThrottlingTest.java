@@ -1,6 +1,9 @@
 package io.shardwise.producer.faults;
 
+import static io.shardwise.producer.faults.ApplicationCompletedFutureTest.HANG;
+import static io.shardwise.producer.faults.FaultTestSupport.assertSucceededReadBackByKcl;
 import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
+import static io.shardwise.producer.faults.FaultTestSupport.errorCodes;
 import static io.shardwise.producer.faults.FaultTestSupport.failure;
 import static io.shardwise.producer.faults.FaultTestSupport.paced;
 import static io.shardwise.producer.faults.FaultTestSupport.payload;
@@ -8,7 +11,9 @@ import static io.shardwise.producer.faults.FaultTestSupport.quantile;
 import static io.shardwise.producer.faults.FaultTestSupport.storedUserRecords;
 import static io.shardwise.producer.faults.FaultTestSupport.summary;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.shardwise.producer.Attempt;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ProducerStats;
@@ -17,6 +22,7 @@ import io.shardwise.producer.testkit.FakeKinesis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,27 +31,33 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * Against an endpoint that enforces the service's per-shard limits (1,000 records/s and 1 MiB/s per
- * shard), the per-shard adaptive rate limiter keeps throttling rare while using the capacity, and
- * two producers sharing a stream settle on a fair split.
+ * shard), a producer offered far more than the capacity delivers everything, every record read back
+ * by the KCL where its result says, throttled entries retried until stored; two producers sharing
+ * the stream both keep delivering (neither starves the other). Correctness only: the throttled
+ * fraction, the delivered rate, latencies and the split between the producers are printed, not
+ * asserted (they depend on what else the machine is doing).
  */
 class ThrottlingTest {
     private static final int SHARDS = 2;
     private static final int CAPACITY = SHARDS * FakeKinesis.DEFAULT_RECORDS_PER_SECOND;
+    /** Long enough that no record expires however slow the machine: delivery, not speed, is checked here. */
+    private static final Duration TTL = Duration.ofMinutes(10);
+    /** How long to wait for what must happen eventually (a backlog of ~12 s of capacity to drain). */
+    private static final Duration DRAIN = Duration.ofMinutes(5);
 
     @Test
-    void oneProducerOfferingThreeTimesTheCapacityIsRarelyThrottledAndUsesTheCapacity() throws Exception {
+    void oneProducerOfferingThreeTimesTheCapacityDeliversEverything() throws Exception {
         String stream = "throttled";
         int offeredPerSecond = 3 * CAPACITY;
         int n = offeredPerSecond * 4; // 4 s of offered load: ~12 s to deliver at capacity
-        Duration ttl = Duration.ofSeconds(30);
         try (FakeKinesis kinesis = FakeKinesis.builder().stream(stream, SHARDS).seed(31).enforceShardLimits(true).build().start();
              KinesisAsyncClient client = kinesis.newClient()) {
             ProducerConfig config = FaultTestSupport.fastConfig().aggregationEnabled(false)
-                    .retryBackoffBase(Duration.ofMillis(50)).retryBackoffMax(Duration.ofSeconds(1)).recordTtl(ttl).build();
+                    .retryBackoffBase(Duration.ofMillis(50)).retryBackoffMax(Duration.ofSeconds(1)).recordTtl(TTL).build();
             List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
             List<CompletableFuture<PutResult>> measured = new ArrayList<>(n);
-            long[] addedAt = new long[n];
-            long[] latencyMillis = new long[n];
+            long[] addedAt = new long[n]; // printed only
+            long[] latencyMillis = new long[n]; // printed only
             ProducerStats stats;
             long pushMillis;
             long start = System.nanoTime();
@@ -57,121 +69,136 @@ class ThrottlingTest {
                     futures.add(f);
                 });
                 producer.flush();
-                awaitAll(measured, ttl.plusSeconds(10));
+                awaitAll(measured, DRAIN);
                 stats = producer.stats();
             }
             long totalMillis = (System.nanoTime() - start) / 1_000_000;
             FakeKinesis.Counters c = kinesis.counters();
             int failed = 0;
+            List<Attempt> attempts = new ArrayList<>();
             for (CompletableFuture<PutResult> f : futures) {
                 if (failure(f) != null) {
                     failed++;
+                } else {
+                    attempts.addAll(f.join().attempts());
                 }
             }
-            double throttleRatio = (double) c.entriesThrottled() / c.entriesReceived();
-            // Delivered rate while a backlog existed: from 1 s after the first record stored to 0.5 s before the last.
             List<FaultTestSupport.Copy> stored = storedUserRecords(kinesis, stream);
+            int readBack = assertSucceededReadBackByKcl(kinesis, stream, futures, "r");
+            // Printed only: the delivered rate while a backlog existed (from 1 s after the first record stored to 0.5 s
+            // before the last) and the throttled fraction.
+            double throttleRatio = (double) c.entriesThrottled() / c.entriesReceived();
             long first = stored.stream().mapToLong(FaultTestSupport.Copy::arrivalMillis).min().orElse(0);
             long last = stored.stream().mapToLong(FaultTestSupport.Copy::arrivalMillis).max().orElse(0);
             long from = first + 1000;
             long to = last - 500;
             long inWindow = stored.stream().filter(s -> s.arrivalMillis() >= from && s.arrivalMillis() < to).count();
             double rate = inWindow * 1000.0 / Math.max(1, to - from);
-            System.out.println("throttling, one producer: records stored per second: " + FaultTestSupport.perSecond(stored, first, ""));
             System.out.printf("throttling, one producer: offered %d records/s for %d ms to %d shards (capacity %d records/s);"
-                    + " delivered %d records in %d ms; steady delivered rate %.0f records/s (%.0f%% of capacity);"
-                    + " throttled-entry ratio %.2f%% (%d of %d entries received); latency p50 %d ms, p99 %d ms, max %d ms (TTL %s)%n"
-                    + "  producer: %s%n  endpoint: %s%n",
-                    offeredPerSecond, pushMillis, SHARDS, CAPACITY, stored.size(), totalMillis, rate, 100 * rate / CAPACITY,
+                    + " delivered %d records in %d ms, %d read back by the KCL; steady delivered rate %.0f records/s (%.0f%% of capacity);"
+                    + " throttled-entry ratio %.2f%% (%d of %d entries received); latency p50 %d ms, p99 %d ms, max %d ms;"
+                    + " stored per second %s; producer: %s; endpoint: %s%n",
+                    offeredPerSecond, pushMillis, SHARDS, CAPACITY, stored.size(), totalMillis, readBack, rate, 100 * rate / CAPACITY,
                     100 * throttleRatio, c.entriesThrottled(), c.entriesReceived(), quantile(latencyMillis, 0.5),
-                    quantile(latencyMillis, 0.99), quantile(latencyMillis, 1), ttl, summary(stats), summary(c));
+                    quantile(latencyMillis, 0.99), quantile(latencyMillis, 1), FaultTestSupport.perSecond(stored, first, ""),
+                    summary(stats), summary(c));
 
             assertThat(failed).as("records not delivered").isZero();
-            assertThat(stored).hasSize(n);
-            assertThat(quantile(latencyMillis, 1)).as("slowest record's latency, ms").isLessThan(ttl.toMillis());
-            assertThat(throttleRatio).as("throttled-entry ratio").isLessThan(0.10);
-            // Measured 67..83% of capacity: after each congestion event the rate saws down (several halvings while the
-            // service's one-second window stays full) and climbs back at a quarter of the ceiling per second.
-            assertThat(rate).as("delivered records/s while backlogged").isGreaterThan(0.60 * CAPACITY);
+            assertThat(stored).as("user records stored (each once)").hasSize(n);
+            assertThat(readBack).as("records read back by the KCL where their results say").isEqualTo(n);
+            assertThat(errorCodes(attempts).keySet()).as("error codes of failed attempts").isSubsetOf("ProvisionedThroughputExceededException");
+            assertThat(stats.throttledEntries()).as("throttled entries counted by the producer").isEqualTo(c.entriesThrottled());
+            assertThat(stats.retriedEntries()).as("entries retried").isEqualTo(c.entriesReceived() - n);
         }
     }
 
     @Test
-    void twoProducersSharingAStreamConvergeToAFairSplit() throws Exception {
+    void twoProducersSharingAStreamBothKeepDelivering() throws Exception {
         String stream = "shared";
-        long aloneMillis = 2_000;
-        long togetherMillis = 9_000;
-        try (FakeKinesis kinesis = FakeKinesis.builder().stream(stream, SHARDS).seed(32).enforceShardLimits(true).build().start();
+        int aloneRecords = 2_000; // about a second of the stream's capacity
+        int togetherRecords = 4_000; // each producer's records stored while both push
+        Map<String, AtomicLong> storedByTag = Map.of("A", new AtomicLong(), "B", new AtomicLong());
+        try (FakeKinesis kinesis = FakeKinesis.builder().stream(stream, SHARDS).seed(32).enforceShardLimits(true)
+                     .recordListener(r -> storedByTag.get(FaultTestSupport.label(r.data()).substring(0, 1)).incrementAndGet())
+                     .build().start();
              KinesisAsyncClient clientA = kinesis.newClient();
              KinesisAsyncClient clientB = kinesis.newClient()) {
             // Each producer pushes as fast as its buffer lets it (blocking backpressure): always backlogged.
             ProducerConfig config = FaultTestSupport.fastConfig().aggregationEnabled(false)
                     .retryBackoffBase(Duration.ofMillis(50)).retryBackoffMax(Duration.ofSeconds(1))
-                    .recordTtl(Duration.ofSeconds(30)).maxOutstandingRecords(2_000).maxBlockTime(Duration.ofSeconds(30)).build();
+                    .recordTtl(TTL).maxOutstandingRecords(2_000).maxBlockTime(TTL).build();
             AtomicBoolean stop = new AtomicBoolean();
+            List<CompletableFuture<PutResult>> futuresA = new ArrayList<>();
+            List<CompletableFuture<PutResult>> futuresB = new ArrayList<>();
             ProducerStats statsA;
             ProducerStats statsB;
+            long aStartMillis = System.currentTimeMillis(); // printed only
             long bStartMillis;
-            long stopMillis;
+            long storedAAtBStart;
             try (KinesisProducer a = FaultTestSupport.producer(clientA, stream, config);
                  KinesisProducer b = FaultTestSupport.producer(clientB, stream, config)) {
-                AtomicLong addedA = new AtomicLong();
-                AtomicLong addedB = new AtomicLong();
-                Thread ta = pusher(a, "A", stop, addedA);
+                Thread ta = pusher(a, "A", stop, futuresA);
                 ta.start();
-                Thread.sleep(aloneMillis);
+                await("A alone stores " + aloneRecords + " records").atMost(DRAIN)
+                        .until(() -> storedByTag.get("A").get() >= aloneRecords);
+                storedAAtBStart = storedByTag.get("A").get();
                 bStartMillis = System.currentTimeMillis();
-                Thread tb = pusher(b, "B", stop, addedB);
+                Thread tb = pusher(b, "B", stop, futuresB);
                 tb.start();
-                Thread.sleep(togetherMillis);
-                stopMillis = System.currentTimeMillis();
+                // Neither starves the other: each stores records while both push (a starved one never gets there).
+                await("A and B each store " + togetherRecords + " records while both push").atMost(DRAIN)
+                        .until(() -> storedByTag.get("B").get() >= togetherRecords
+                                && storedByTag.get("A").get() - storedAAtBStart >= togetherRecords);
+                assertThat(ta.isAlive() && tb.isAlive()).as("both pushers still pushing").isTrue();
                 stop.set(true);
                 ta.join();
                 tb.join();
                 a.flush();
                 b.flush();
-                statsA = a.close(Duration.ofSeconds(20));
-                statsB = b.close(Duration.ofSeconds(20));
+                awaitAll(futuresA, DRAIN);
+                awaitAll(futuresB, DRAIN);
+                statsA = a.close(HANG);
+                statsB = b.close(HANG);
             }
             FakeKinesis.Counters c = kinesis.counters();
             List<FaultTestSupport.Copy> stored = storedUserRecords(kinesis, stream);
-            // Measure after B has had 2 s to converge, until the pushers stopped.
+            int readA = assertSucceededReadBackByKcl(kinesis, stream, futuresA, "A");
+            int readB = assertSucceededReadBackByKcl(kinesis, stream, futuresB, "B");
+            // Printed only: each producer's rate and share from 2 s after B started, and the throttled fraction.
             long from = bStartMillis + 2_000;
-            long to = stopMillis;
-            long inA = stored.stream().filter(s -> s.arrivalMillis() >= from && s.arrivalMillis() < to && s.label().startsWith("A")).count();
-            long inB = stored.stream().filter(s -> s.arrivalMillis() >= from && s.arrivalMillis() < to && s.label().startsWith("B")).count();
-            long aloneA = stored.stream().filter(s -> s.arrivalMillis() >= bStartMillis - 1_000 && s.arrivalMillis() < bStartMillis
-                    && s.label().startsWith("A")).count();
+            long inA = stored.stream().filter(s -> s.arrivalMillis() >= from && s.label().startsWith("A")).count();
+            long inB = stored.stream().filter(s -> s.arrivalMillis() >= from && s.label().startsWith("B")).count();
+            long to = Math.max(from + 1, stored.stream().mapToLong(FaultTestSupport.Copy::arrivalMillis).max().orElse(from + 1));
             double seconds = (to - from) / 1000.0;
-            double rateA = inA / seconds;
-            double rateB = inB / seconds;
-            double shareA = (double) inA / (inA + inB);
+            double shareA = (double) inA / Math.max(1, inA + inB);
             double throttleRatio = (double) c.entriesThrottled() / c.entriesReceived();
-            long aStart = bStartMillis - aloneMillis;
-            System.out.println("throttling, two producers: records stored per second from A's start: A "
-                    + FaultTestSupport.perSecond(stored, aStart, "A") + ", B (from 2 s) " + FaultTestSupport.perSecond(stored, aStart, "B"));
-            System.out.printf("throttling, two producers on %d shards (capacity %d records/s): A alone %d records/s;"
-                    + " together over %.1f s: A %.0f records/s, B %.0f records/s (A %.1f%% / B %.1f%% of %.0f records/s,"
-                    + " %.0f%% of capacity); throttled-entry ratio %.2f%%%n  A: %s%n  B: %s%n  endpoint: %s%n",
-                    SHARDS, CAPACITY, aloneA, seconds, rateA, rateB, 100 * shareA, 100 * (1 - shareA), rateA + rateB,
-                    100 * (rateA + rateB) / CAPACITY, 100 * throttleRatio, summary(statsA), summary(statsB), summary(c));
+            System.out.printf("throttling, two producers on %d shards (capacity %d records/s): A alone %d records in %d ms;"
+                    + " from 2 s after B joined: A %.0f records/s, B %.0f records/s (A %.1f%% / B %.1f%%, %.0f%% of capacity);"
+                    + " throttled-entry ratio %.2f%%; stored per second A %s, B %s; read back by the KCL A %d, B %d;"
+                    + " A: %s; B: %s; endpoint: %s%n",
+                    SHARDS, CAPACITY, storedAAtBStart, bStartMillis - aStartMillis, inA / seconds, inB / seconds, 100 * shareA,
+                    100 * (1 - shareA), 100 * (inA + inB) / seconds / CAPACITY, 100 * throttleRatio,
+                    FaultTestSupport.perSecond(stored, aStartMillis, "A"), FaultTestSupport.perSecond(stored, aStartMillis, "B"),
+                    readA, readB, summary(statsA), summary(statsB), summary(c));
 
             assertThat(statsA.userRecordsFailed() + statsB.userRecordsFailed()).as("records failed").isZero();
-            // AIMD converges toward an even split only slowly (observed 65/35 to 50/50 within these 7 s);
-            // the bound catches starvation, the printed split tracks fairness.
-            assertThat(shareA).as("A's share of the records stored while both pushed").isBetween(0.20, 0.80);
-            assertThat(rateA + rateB).as("records/s delivered together").isGreaterThan(0.7 * CAPACITY);
-            assertThat(throttleRatio).as("throttled-entry ratio").isLessThan(0.20);
+            assertThat(statsA.userRecordsSucceeded()).as("A's records delivered").isEqualTo(futuresA.size());
+            assertThat(statsB.userRecordsSucceeded()).as("B's records delivered").isEqualTo(futuresB.size());
+            assertThat(readA).as("A's records read back by the KCL where their results say").isEqualTo(futuresA.size());
+            assertThat(readB).as("B's records read back by the KCL where their results say").isEqualTo(futuresB.size());
+            assertThat(stored).as("user records stored (each once)").hasSize(futuresA.size() + futuresB.size());
+            assertThat(statsA.throttledEntries() + statsB.throttledEntries()).as("throttled entries counted by the producers")
+                    .isEqualTo(c.entriesThrottled());
         }
     }
 
-    private static Thread pusher(KinesisProducer producer, String tag, AtomicBoolean stop, AtomicLong added) {
+    /** A thread adding {@code <tag><i>;...} records as fast as the producer takes them, keeping their futures. */
+    private static Thread pusher(KinesisProducer producer, String tag, AtomicBoolean stop, List<CompletableFuture<PutResult>> futures) {
         Thread t = new Thread(() -> {
             int i = 0;
             while (!stop.get()) {
-                producer.addUserRecord(tag + "-key-" + i, payload(tag, i, 100));
+                futures.add(producer.addUserRecord(tag + "-key-" + i, payload(tag, i, 100)));
                 i++;
-                added.incrementAndGet();
             }
         }, "pusher-" + tag);
         t.setDaemon(true);

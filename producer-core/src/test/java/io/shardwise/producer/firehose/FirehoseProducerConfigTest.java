@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FirehoseProducerConfigTest {
     @Test
-    void defaultsFollowPutRecordBatchLimitsAndTurnShardOptionsOff() {
+    void defaultsFollowPutRecordBatchLimits() {
         FirehoseProducerConfig c = FirehoseProducerConfig.defaults();
         assertThat(c.collectionMaxCount()).isEqualTo(500);
         assertThat(c.collectionMaxSize()).isEqualTo(4L * 1024 * 1024);
@@ -16,10 +16,7 @@ class FirehoseProducerConfigTest {
         assertThat(c.packingMaxSize()).isEqualTo(1_024_000);
         assertThat(c.packingDelimiter()).containsExactly('\n');
         assertThat(c.recordTtl()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.engineConfig().maxRecordSize()).isEqualTo(1_024_000);
-        assertThat(c.engineConfig().aggregationEnabled()).isFalse();
-        assertThat(c.engineConfig().shardRateLimiting()).isFalse();
-        assertThat(c.engineConfig().preserveShardOrder()).isFalse();
+        assertThat(FirehoseProducerConfig.MAX_RECORD_SIZE).isEqualTo(1_024_000);
     }
 
     @Test
@@ -50,5 +47,19 @@ class FirehoseProducerConfigTest {
         assertThat(copy.maxAttempts()).hasValue(3);
         assertThat(copy.recordMaxBufferedTime()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.toString()).contains("packingEnabled=true");
+    }
+
+    @Test
+    void aDelimiterGivenAsTextIsItsUtf8BytesAndConfigsCompareItByContent() {
+        FirehoseProducerConfig text = FirehoseProducerConfig.builder().packingDelimiter("\r\n").build();
+        FirehoseProducerConfig bytes = FirehoseProducerConfig.builder().packingDelimiter(new byte[] {'\r', '\n'}).build();
+        assertThat(text.packingDelimiter()).containsExactly('\r', '\n');
+        assertThat(text).isEqualTo(bytes).hasSameHashCodeAs(bytes).isNotEqualTo(FirehoseProducerConfig.defaults());
+        assertThat(text.toString()).contains("packingDelimiter=[13, 10]");
+        assertThat(FirehoseProducerConfig.builder().packingDelimiter("\u00e9").build().packingDelimiter())
+                .containsExactly((byte) 0xc3, (byte) 0xa9);
+        assertThatThrownBy(() -> FirehoseProducerConfig.builder().packingDelimiter("12345678901234567"))
+                .hasMessage("packingDelimiter must be between 1 and 16 bytes long, was "
+                        + java.util.Arrays.toString("12345678901234567".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

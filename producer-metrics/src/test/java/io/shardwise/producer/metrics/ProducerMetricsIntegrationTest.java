@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -342,9 +343,22 @@ class ProducerMetricsIntegrationTest {
             assertThat(metrics.isBound()).isFalse();
             assertThat(registry.getMeters()).isEmpty();
 
-            send(producer, stream, 100, null);
-            flush(producer);
-            Thread.sleep(200); // let a late request outcome arrive, if the observer were still registered
+            // An observer added after close is called after the metrics' own, were it still registered: once it has seen
+            // every request of the next batch, so would the metrics have.
+            AtomicLong requestsSeen = new AtomicLong();
+            long requestsBefore = producer.stats().putRecordsRequests();
+            try (AutoCloseable witness = producer.addObserver(new ProducerObserver() {
+                @Override
+                public void requestCompleted(RequestOutcome outcome) {
+                    requestsSeen.incrementAndGet();
+                }
+            })) {
+                send(producer, stream, 100, null);
+                flush(producer);
+                await(WAIT, "an observer added after close saw every request since",
+                        () -> requestsSeen.get() == producer.stats().putRecordsRequests() - requestsBefore);
+            }
+            assertThat(requestsSeen.get()).as("requests since close").isPositive();
             assertThat(registry.getMeters()).isEmpty();
             assertThat(succeeded.count()).as("a removed meter is no longer updated").isEqualTo(100);
             assertThat(producer.stats().userRecordsSucceeded()).isEqualTo(200);

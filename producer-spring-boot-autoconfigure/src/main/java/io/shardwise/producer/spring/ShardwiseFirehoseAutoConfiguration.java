@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 
@@ -33,13 +34,19 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 public class ShardwiseFirehoseAutoConfiguration {
 
     /**
-     * @param properties the bound properties
-     * @return the Firehose producer configuration from properties
+     * Every {@link FirehoseProducerConfig} option set under {@code shardwise.firehose} (its
+     * declaration names the property), over the defaults.
+     *
+     * @param environment the environment the options are bound from
+     * @return the Firehose producer configuration
+     * @throws IllegalArgumentException naming the option and its range, if a value is out of range
      */
     @Bean
     @ConditionalOnMissingBean
-    public FirehoseProducerConfig shardwiseFirehoseProducerConfig(ShardwiseFirehoseProperties properties) {
-        return properties.toFirehoseProducerConfig();
+    public FirehoseProducerConfig shardwiseFirehoseProducerConfig(Environment environment) {
+        FirehoseProducerConfig.Builder builder = FirehoseProducerConfig.builder();
+        OptionBinding.bind(environment, ShardwiseFirehoseProperties.PREFIX, FirehoseProducerConfig.options(), builder::set);
+        return builder.build();
     }
 
     /**

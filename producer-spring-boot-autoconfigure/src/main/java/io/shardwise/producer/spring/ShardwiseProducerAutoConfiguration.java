@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 import software.amazon.awssdk.regions.Region;
@@ -73,15 +74,21 @@ public class ShardwiseProducerAutoConfiguration {
     }
 
     /**
-     * @param properties the bound properties
+     * Every {@link ProducerConfig} option set under {@code shardwise.producer} (its declaration names
+     * the property), over the KPL file's configuration if there is one, else over the defaults.
+     *
+     * @param environment the environment the options are bound from
      * @param kpl the KPL properties file's settings, if one is configured
-     * @return the producer configuration from properties (over the KPL file's, if any)
+     * @return the producer configuration
+     * @throws IllegalArgumentException naming the option and its range, if a value is out of range
      */
     @Bean
     @ConditionalOnMissingBean
-    public ProducerConfig shardwiseProducerConfig(ShardwiseProducerProperties properties, ObjectProvider<KplProperties> kpl) {
+    public ProducerConfig shardwiseProducerConfig(Environment environment, ObjectProvider<KplProperties> kpl) {
         KplProperties file = kpl.getIfAvailable();
-        return properties.toProducerConfig(file == null ? ProducerConfig.defaults() : file.producerConfig());
+        ProducerConfig.Builder builder = (file == null ? ProducerConfig.defaults() : file.producerConfig()).toBuilder();
+        OptionBinding.bind(environment, ShardwiseProducerProperties.PREFIX, ProducerConfig.options(), builder::set);
+        return builder.build();
     }
 
     /**

@@ -80,6 +80,7 @@ public class ShardwiseProducerMetricsAutoConfiguration {
     public static final class ShardwiseMetricsBinding implements AutoCloseable {
         private final ProducerMetrics metrics;
 
+        /** @param metrics the producer's metrics, already bound */
         ShardwiseMetricsBinding(ProducerMetrics metrics) {
             this.metrics = metrics;
         }

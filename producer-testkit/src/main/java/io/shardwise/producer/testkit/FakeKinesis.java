@@ -104,6 +104,10 @@ import software.amazon.awssdk.utils.AttributeMap;
  * {@link #hotShard(String, String)} and {@link #shardLimit(String, String, int, long)} (enforced
  * even while global enforcement is off).
  *
+ * <p><b>Round trip.</b> {@link Builder#roundTrip(Duration)} or {@link #roundTrip(Duration)} makes
+ * every answer leave that long after its request was processed, as for a client in another region;
+ * the writes count against the limits when they arrive, as in the service.
+ *
  * <p><b>Large records</b> (more bytes than a shard's one-second budget, e.g. up to 10 MiB on a
  * stream with a raised maximum record size) can never fit in that window. The service's guide
  * "Handle large records" (docs.aws.amazon.com/streams/latest/dev/large-records.html) keeps the shard
@@ -180,6 +184,10 @@ public final class FakeKinesis implements AutoCloseable {
     volatile DeliveryStreamState.Limits deliveryLimits;
     /** Time for the limit windows, in nanoseconds; a seam for tests. */
     volatile LongSupplier clock = System::nanoTime;
+    /** Added to every answer's wait: the endpoint's {@linkplain #roundTrip(Duration) round trip}, in nanoseconds. */
+    volatile long roundTripNanos;
+    /** Where late answers wait; a seam for tests (read when each answer is scheduled). */
+    volatile NettyServer.LateAnswers lateAnswers = NettyServer.LateAnswers.EVENT_LOOP;
     /** Makes the RecordIds of stored Firehose records. */
     final RecordIds recordIds;
 
@@ -210,7 +218,9 @@ public final class FakeKinesis implements AutoCloseable {
         this.workerThreads = b.workerThreads;
         this.ioThreads = b.ioThreads;
         this.sslContext = b.sslContext;
-        this.api = new RequestRouter(stats, faults, List.of(new KinesisApi(this), new FirehoseApi(this)));
+        this.roundTripNanos = b.roundTrip.toNanos();
+        this.api = new RequestRouter(stats, faults, List.of(new KinesisApi(this), new FirehoseApi(this)),
+                () -> roundTripNanos);
         b.streams.forEach((name, spec) -> createStream(name, spec.shardCount(), spec.maxRecordSizeInKiB()));
         b.deliveryStreams.forEach(this::createDeliveryStream);
     }
@@ -241,7 +251,7 @@ public final class FakeKinesis implements AutoCloseable {
             throw new IllegalStateException("FakeKinesis is already started on " + endpoint);
         }
         server = new NettyServer(api, stats, sslContext, requestedPort, ioThreads, workerThreads,
-                "fake-kinesis-" + instance);
+                "fake-kinesis-" + instance, (loop, answer, delayNanos) -> lateAnswers.schedule(loop, answer, delayNanos));
         endpoint = URI.create((sslContext != null ? "https" : "http") + "://127.0.0.1:" + server.port());
         log.debug("FakeKinesis started on {}", endpoint);
         return this;
@@ -788,6 +798,40 @@ public final class FakeKinesis implements AutoCloseable {
         return this;
     }
 
+    // ------------------------------------------------------------------ round trip
+
+    /**
+     * Makes every answer (of either service, errors included) leave this long after its request was
+     * processed, as if the client were far from the service (another region, a congested NAT). The
+     * request itself is processed when it arrives, as the service does: its records are stored and
+     * counted against the shard limits at once, so a client learns of a write one round trip after
+     * the limit window started counting it. Late answers wait on the connection's event loop's
+     * scheduler, holding no thread; an injected {@linkplain Faults#slowResponses slow response}
+     * waits its delay on top; a {@linkplain Faults#dropConnectionRate dropped connection} is dropped
+     * at once. Applies to requests that arrive after the call.
+     *
+     * @param roundTrip the added wait, zero (the default) for none
+     * @return this
+     * @throws IllegalArgumentException if {@code roundTrip} is negative
+     */
+    public FakeKinesis roundTrip(Duration roundTrip) {
+        this.roundTripNanos = checkRoundTrip(roundTrip).toNanos();
+        return this;
+    }
+
+    /** @return the wait added to every answer ({@link #roundTrip(Duration)}) */
+    public Duration roundTrip() {
+        return Duration.ofNanos(roundTripNanos);
+    }
+
+    private static Duration checkRoundTrip(Duration roundTrip) {
+        Objects.requireNonNull(roundTrip, "roundTrip");
+        if (roundTrip.isNegative()) {
+            throw new IllegalArgumentException("roundTrip must not be negative: " + roundTrip);
+        }
+        return roundTrip;
+    }
+
     // ------------------------------------------------------------------ faults and observability
 
     /** @return the fault settings, changeable at any time */
@@ -997,6 +1041,7 @@ public final class FakeKinesis implements AutoCloseable {
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private String accountId = "000000000000";
         private SSLContext sslContext;
+        private Duration roundTrip = Duration.ZERO;
 
         private Builder() {
         }
@@ -1179,6 +1224,18 @@ public final class FakeKinesis implements AutoCloseable {
          */
         public Builder https(SSLContext sslContext) {
             this.sslContext = sslContext;
+            return this;
+        }
+
+        /**
+         * Delays every answer, as {@link FakeKinesis#roundTrip(Duration)} does (no delay by default).
+         *
+         * @param roundTrip the wait added to every answer, zero or more
+         * @return this
+         * @throws IllegalArgumentException if {@code roundTrip} is negative
+         */
+        public Builder roundTrip(Duration roundTrip) {
+            this.roundTrip = checkRoundTrip(roundTrip);
             return this;
         }
 

@@ -39,12 +39,13 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -71,6 +72,26 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; started once, closed once.
  */
 final class NettyServer implements AutoCloseable {
+    /**
+     * Where late answers wait. A seam for tests, which hold answers until they release them; the
+     * endpoint's own is {@link #EVENT_LOOP}.
+     */
+    @FunctionalInterface
+    interface LateAnswers {
+        /** The channel's event loop's scheduler: the answer waits without holding a thread. */
+        LateAnswers EVENT_LOOP = (loop, answer, delayNanos) -> loop.schedule(answer, delayNanos, TimeUnit.NANOSECONDS);
+
+        /**
+         * Runs {@code answer} (which writes a late reply to its channel, from any thread) after
+         * {@code delayNanos}.
+         *
+         * @param loop the event loop of the answer's channel
+         * @return a handle cancelled if the channel closes first
+         * @throws RejectedExecutionException if the answer cannot be scheduled (the loop is shutting down)
+         */
+        Future<?> schedule(EventExecutor loop, Runnable answer, long delayNanos);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
     /**
      * Largest request body accepted: 10 MiB of records as base64 JSON (13.4 MiB), with room for a
@@ -98,11 +119,13 @@ final class NettyServer implements AutoCloseable {
     private final RequestHandler handler = new RequestHandler();
     private final AtomicLong requestIds = new AtomicLong();
     private final Channel serverChannel;
+    private final LateAnswers lateAnswers;
     private volatile boolean closed;
 
     NettyServer(RequestRouter api, Stats stats, SSLContext sslContext, int port, int ioThreads, int workerThreads,
-            String name) {
+            String name, LateAnswers lateAnswers) {
         this.api = api;
+        this.lateAnswers = lateAnswers;
         this.stats = stats;
         this.ssl = sslContext;
         this.boss = new NioEventLoopGroup(1, daemonThreads(name + "-accept-"));
@@ -285,8 +308,8 @@ final class NettyServer implements AutoCloseable {
         boolean close = !keepAlive;
         if (reply.delayNanos > 0) {
             try {
-                ScheduledFuture<?> later = ctx.executor().schedule(() -> write(ctx, response, close), reply.delayNanos,
-                        TimeUnit.NANOSECONDS);
+                Future<?> later = lateAnswers.schedule(ctx.executor(), () -> write(ctx, response, close),
+                        reply.delayNanos);
                 // An answer still waiting when its channel closes (the client gave up, or the endpoint was closed
                 // and its event loops drop their scheduled tasks) is released here instead of leaking.
                 ctx.channel().closeFuture().addListener(f -> {

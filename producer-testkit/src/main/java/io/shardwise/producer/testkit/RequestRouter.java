@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The endpoint's front door, independent of the HTTP transport: finds the service and operation
  * named by {@code X-Amz-Target}, detects JSON or CBOR, counts the request, applies the injected
  * request-level faults (the same {@link Faults} for every service), and hands the body, positioned
- * on its object, to the service's operation. Error answers and late answers are made here.
+ * on its object, to the service's operation. Error answers and late answers are made here: every
+ * answer (errors included, dropped connections excepted) waits the endpoint's round trip, on top of
+ * an injected slow response's delay. The request has been processed (its records stored and counted
+ * against the shard limits) before its answer starts to wait, as the service counts a write when it
+ * arrives.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -18,14 +23,17 @@ final class RequestRouter {
     private final Faults faults;
     /** The first also answers targets that name no service (with {@code UnknownOperationException}). */
     private final List<ServiceApi> services;
+    /** The endpoint's round trip in nanoseconds, read for every request. */
+    private final LongSupplier roundTripNanos;
 
-    RequestRouter(Stats stats, Faults faults, List<ServiceApi> services) {
+    RequestRouter(Stats stats, Faults faults, List<ServiceApi> services, LongSupplier roundTripNanos) {
         if (services.isEmpty()) {
             throw new IllegalArgumentException("no services");
         }
         this.stats = stats;
         this.faults = faults;
         this.services = List.copyOf(services);
+        this.roundTripNanos = roundTripNanos;
     }
 
     /**
@@ -36,6 +44,12 @@ final class RequestRouter {
      * @param body the request body ({@code length} bytes from offset 0)
      */
     Reply handle(String target, String contentType, byte[] body, int length) {
+        Reply reply = answer(target, contentType, body, length);
+        long roundTrip = roundTripNanos.getAsLong();
+        return roundTrip > 0 ? reply.delayed(reply.delayNanos + roundTrip) : reply;
+    }
+
+    private Reply answer(String target, String contentType, byte[] body, int length) {
         boolean cbor = Wire.isCbor(contentType, body, length);
         ServiceApi service = services.get(0);
         String op = target == null ? "(none)" : target;
