@@ -20,6 +20,9 @@ import java.util.OptionalInt;
  * setter per option, kept for a typed API with javadoc, which is why it is longer than 300 lines.
  *
  * <p>Defaults and ranges: the README's "Configuration" table, each setter's javadoc and {@link Options}.
+ *
+ * <p>Long because every option keeps a typed accessor and a typed builder setter with javadoc (what
+ * users read in their IDE); each is one line over its single declaration in {@code config.Options}.
  */
 public final class ProducerConfig extends AbstractConfig {
     /** 1 MiB: the Kinesis limit for one record's data plus partition key. */

@@ -33,6 +33,9 @@ import java.util.OptionalInt;
  * {@link RecordContainsDelimiterException}. Use it for destinations that treat the data as a byte
  * stream split on the delimiter (S3, and anything reading newline-delimited JSON from S3); not for
  * destinations that index each Firehose record as one document (OpenSearch, Splunk events).
+ *
+ * <p>Long because every option keeps a typed accessor and a typed builder setter with javadoc (what
+ * users read in their IDE); each is one line over its single declaration in {@code config.Options}.
  */
 public final class FirehoseProducerConfig extends AbstractConfig {
     /** 500: the PutRecordBatch limit of records per call. */

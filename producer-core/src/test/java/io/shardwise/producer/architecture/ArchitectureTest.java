@@ -42,7 +42,7 @@ class ArchitectureTest {
 
     @Test
     void theApiReachesTheEngineOnlyThroughItsFactory() {
-        noClasses().that().resideInAnyPackage(API, API + ".firehose")
+        noClasses().that().resideInAnyPackage(API, API + ".firehose", API + ".config")
                 .should().dependOnClassesThat(resideInEngineExceptTheFactory())
                 .because("the API depends on the engine through Engines (and its nested interfaces) only")
                 .check(classes);
@@ -56,7 +56,7 @@ class ArchitectureTest {
 
     @Test
     void theEngineKnowsNothingOfSpringOrMicrometer() {
-        noClasses().that().resideInAnyPackage(ENGINE, API, API + ".firehose")
+        noClasses().that().resideInAnyPackage(ENGINE, API, API + ".firehose", API + ".config")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..")
                 .check(classes);
     }
@@ -64,7 +64,7 @@ class ArchitectureTest {
     @Test
     void theTestKitKnowsNothingOfTheProducer() {
         noClasses().that().resideInAPackage("io.shardwise.producer.testkit..")
-                .should().dependOnClassesThat().resideInAnyPackage(API, API + ".firehose", ENGINE, "io.shardwise.producer.metrics..",
+                .should().dependOnClassesThat().resideInAnyPackage(API, API + ".firehose", API + ".config", ENGINE, "io.shardwise.producer.metrics..",
                         "io.shardwise.producer.spring..")
                 .check(classes);
     }
