@@ -150,6 +150,10 @@ import software.amazon.awssdk.utils.AttributeMap;
  * {@link #records(String)}, {@link #deliveryRecords(String)} and {@link #counters()}.
  *
  * <p>Thread-safe: every method may be called from any thread while traffic flows.
+ *
+ * <p>Long because it is the endpoint's public face: the builder, stream management, resharding,
+ * the read-back and counter API tests use, and the documentation of the protocol it speaks; the wire
+ * work is in KinesisApi, FirehoseApi and NettyServer.
  */
 public final class FakeKinesis implements AutoCloseable {
     /** Shard limit for records per second, as in the service. */

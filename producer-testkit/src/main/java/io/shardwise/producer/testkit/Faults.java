@@ -23,6 +23,9 @@ import java.util.Random;
  * from the endpoint's seedable {@link Random} ({@link FakeKinesis.Builder#seed(long)}).
  *
  * <p>Thread-safe: every setting is a volatile field read once per request or entry.
+ *
+ * <p>Long because each fault is a documented setter (what a test author reads), and one set serves
+ * both services; the decisions themselves are a few lines each.
  */
 public final class Faults {
     /** How requests fail while the endpoint is {@linkplain #endpointDown down}. */

@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  * state and serializes the answer in the request's format (JSON or CBOR).
  *
  * <p>Thread-safe: no state of its own.
+ *
+ * <p>Long because it is one operation table: each Kinesis operation the endpoint speaks reads its
+ * request and writes its answer here, in both wire formats, next to the others it must agree with.
  */
 final class KinesisApi implements ServiceApi {
     static final String TARGET_PREFIX = "Kinesis_20131202.";

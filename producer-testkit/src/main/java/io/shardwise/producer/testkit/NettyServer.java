@@ -70,6 +70,9 @@ import org.slf4j.LoggerFactory;
  * event loop's scheduler without holding a thread.
  *
  * <p>Thread-safe; started once, closed once.
+ *
+ * <p>Long because HTTP/1.1, h2c upgrade, HTTP/2 prior knowledge and TLS share one port and one
+ * detection, which is clearer in one class than spread over pipeline handlers in several.
  */
 final class NettyServer implements AutoCloseable {
     /**
