@@ -260,7 +260,7 @@ final class Engine implements Engines.KinesisEngine, Engines.FirehoseEngine {
             }
             closeDone = true;
             closed = true;
-            long start = System.nanoTime();
+            long start = time.nanoTime();
             try {
                 flush().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -294,7 +294,7 @@ final class Engine implements Engines.KinesisEngine, Engines.FirehoseEngine {
             destination.close();
             ProducerStats s = stats();
             log.info("Shardwise producer closed after {} ms: {} records added, {} succeeded, {} failed {}",
-                    (System.nanoTime() - start) / 1_000_000, s.userRecordsAdded(), s.userRecordsSucceeded(),
+                    (time.nanoTime() - start) / 1_000_000, s.userRecordsAdded(), s.userRecordsSucceeded(),
                     s.userRecordsFailed(), s.failedByReason());
             return s;
         }
