@@ -76,6 +76,19 @@ final class ShardRateLimiter {
      * shards); capped here, a wrong estimate costs at most what the headroom holds back.
      */
     static final long MAX_BACKDATE_NANOS = 5_000_000L;
+    /**
+     * Beyond {@link #MAX_BACKDATE_NANOS}, the back-dating grows by this much per second without a
+     * throttled entry, up to the fastest round trip seen; a throttled entry sets it back. With a
+     * long round trip (a far region: 100-300 ms), an entry held in the window from its send until a
+     * second after its answer blocks {@code 1 + RTT} seconds of the window, and a shard could use only
+     * {@code 1 / (1 + RTT)} of its limit (60 % measured at 300 ms); the service counted it when it
+     * arrived, which the fastest round trip bounds once no queueing distorts it, and the absence of
+     * throttling says so.
+     */
+    static final double BACKDATE_GROWTH_PER_SECOND = 0.1;
+    /** When an entry was last throttled (or the first answer came): the back-dating grows from then. */
+    private long lastThrottledNanos;
+    private boolean answered;
     /** Sent and not yet answered: in the window until their response (and a second after it). */
     private long inFlightRecords;
     private long inFlightBytes;
@@ -219,12 +232,22 @@ final class ShardRateLimiter {
         // The service counted the entries at least the fastest round trip's worth before the answer
         // came back (the request had to travel there, the answer back): dated that much earlier.
         minRoundTripNanos = Math.min(minRoundTripNanos, Math.max(0, now - sentNanos));
-        long counted = now - Math.min(minRoundTripNanos, MAX_BACKDATE_NANOS);
+        if (!answered) {
+            answered = true;
+            lastThrottledNanos = now; // a stretch without throttling is measured in answers, not from the start
+        }
+        long counted = now - Math.min(minRoundTripNanos, backdateNanos(now));
         int i = (int) Math.floorMod(Math.floorDiv(counted, SLOT_NANOS), (long) WINDOW_SLOTS);
         slotRecords[i] += countedEntries;
         slotBytes[i] += countedBytes;
         windowRecords += countedEntries;
         windowBytes += countedBytes;
+    }
+
+    /** @return how far before its answer an answered entry is dated now */
+    private long backdateNanos(long now) {
+        long quiet = Math.max(0, now - lastThrottledNanos);
+        return MAX_BACKDATE_NANOS + (long) (quiet * BACKDATE_GROWTH_PER_SECOND);
     }
 
     /**
@@ -278,6 +301,7 @@ final class ShardRateLimiter {
     /** Feedback from a response: {@code throttled} entries of this shard were throttled. */
     void onResult(int succeeded, int throttled, long now) {
         if (throttled > 0) {
+            lastThrottledNanos = now;
             if (now - lastDecreaseNanos >= DECREASE_SPACING_NANOS) {
                 refill(now);
                 double factor = now - lastDecreaseNanos >= QUIET_NANOS ? FIRST_DECREASE_FACTOR : DECREASE_FACTOR;

@@ -165,4 +165,40 @@ class ShardRateLimiterTest {
         assertThat(ShardRateLimiter.MAX_BACKDATE_NANOS).as("a wrong back-dating costs no more than the headroom")
                 .isLessThanOrEqualTo((long) (SECOND * ShardRateLimiter.WINDOW_HEADROOM));
     }
+
+    @Test
+    void aLongRoundTripWithoutThrottlingIsDatedBackTowardItsArrivalAndAThrottleSetsThatBack() {
+        // A far region: every request answers 300 ms after it was sent. Entries held from send until a
+        // second after their answer would block 1.3 s of every second's window (77 % of the limit at most).
+        ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
+        long rtt = 300 * MILLI;
+        long limit = (long) (1024 * 1024 * (1 - ShardRateLimiter.WINDOW_HEADROOM));
+        long t = T0;
+        // 5 s of answers without throttling, one small entry every 400 ms (answered before the next).
+        for (int i = 0; i < 13; i++, t += 400 * MILLI) {
+            assertThat(l.tryAcquire(1024, t)).isTrue();
+            l.onAnswered(1, 1024, 1, 1024, t, t + rtt);
+            l.onResult(1, 0, t + rtt);
+        }
+        // Now a 100 KiB entry, answered after 300 ms: dated back by the whole round trip, so it leaves
+        // the window a second after it was sent, not a second after its answer.
+        long sent = t + SECOND; // earlier entries have left the window by then
+        assertThat(l.tryAcquire(100 * 1024, sent)).isTrue();
+        l.onAnswered(1, 100 * 1024, 1, 100 * 1024, sent, sent + rtt);
+        assertThat(l.bytesAvailable(sent + SECOND - 2 * ShardRateLimiter.SLOT_NANOS)).as("held until a second after its send")
+                .isEqualTo(limit - 100 * 1024);
+        assertThat(l.bytesAvailable(sent + SECOND + 2 * ShardRateLimiter.SLOT_NANOS)).as("and no longer").isEqualTo(Long.MAX_VALUE);
+
+        // A throttled entry sets the back-dating back: the next entry stays nearly a second after its answer.
+        long later = sent + 3 * SECOND;
+        assertThat(l.tryAcquire(1024, later)).isTrue();
+        l.onAnswered(1, 1024, 0, 0, later, later + rtt);
+        l.onResult(0, 1, later + rtt);
+        long next = later + rtt + SECOND / 2; // the cut's tokens refilled
+        assertThat(l.tryAcquire(50 * 1024, next)).isTrue();
+        l.onAnswered(1, 50 * 1024, 1, 50 * 1024, next, next + rtt);
+        // 0.8 s after the throttle it is dated back by 5 ms + 80 ms, not by the whole 300 ms round trip.
+        assertThat(l.bytesAvailable(next + rtt + 900 * MILLI)).as("held 900 ms after its answer again")
+                .isEqualTo(limit - 50 * 1024);
+    }
 }
