@@ -320,13 +320,15 @@ final class SimulatedKinesis implements Destination {
             }
             List<Shard> open = openShards();
             List<ShardMap.Range> ranges = new ArrayList<>();
-            for (Shard s : open) {
-                ranges.add(new ShardMap.Range(s.id, s.start, s.end));
+            List<ShardMap.Range> closed = new ArrayList<>();
+            for (Shard s : shards.values()) {
+                (s.open ? ranges : closed).add(new ShardMap.Range(s.id, s.start, s.end));
             }
             clock.after(back, () -> {
                 producerMap = open;
                 trace.mix(0x1158, clock.nanoTime(), open.size(), topologyVersion);
-                answer.complete(ShardMap.of(ranges));
+                // As ListShards: every shard, the closed ones too (their ranges still matter to readers).
+                answer.complete(ShardMap.of(ranges, closed));
             });
         });
         return answer;
