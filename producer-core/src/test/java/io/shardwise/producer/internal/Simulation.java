@@ -481,8 +481,15 @@ final class Simulation {
 
         private void maybeThrow() {
             if (observerThrowRate > 0 && appRandom.nextDouble() < observerThrowRate) {
-                throw new IllegalStateException("simulated observer failure");
+                throw new ObserverFailure();
             }
+        }
+    }
+
+    /** What the throwing observer throws: without a stack trace, so the engine's warning stays one line. */
+    private static final class ObserverFailure extends RuntimeException {
+        ObserverFailure() {
+            super("simulated observer failure", null, false, false);
         }
     }
 
