@@ -62,7 +62,8 @@ class DeterministicSimulationTest {
         for (String f : failed.subList(0, Math.min(5, failed.size()))) {
             System.out.println("Simulation FAILED " + f);
         }
-        assertThat(failed).as("seeds whose schedule broke an invariant (replay each with the command shown)").isEmpty();
+        assertThat(failedSeeds).as("seeds whose schedule broke an invariant (the first five: %s)",
+                failed.subList(0, Math.min(5, failed.size()))).isEmpty();
     }
 
     @Test

@@ -481,8 +481,15 @@ final class Simulation {
 
         private void maybeThrow() {
             if (observerThrowRate > 0 && appRandom.nextDouble() < observerThrowRate) {
-                throw new IllegalStateException("simulated observer failure");
+                throw new ObserverFailure();
             }
+        }
+    }
+
+    /** What the throwing observer throws: without a stack trace, so the engine's warning stays one line. */
+    private static final class ObserverFailure extends RuntimeException {
+        ObserverFailure() {
+            super("simulated observer failure", null, false, false);
         }
     }
 
@@ -575,6 +582,15 @@ final class Simulation {
             resentAfterExcuse += c.size() - answered;
         }
         counts.put("copiesFromLostAnswersOrMisroutes", resentAfterExcuse);
+        // Records the application was told failed although the service stored them (informational:
+        // a lost answer or a re-send that expired make this unavoidable; the count shows how often).
+        long failedButStored = 0;
+        for (Rec rec : records) {
+            if (rec.error != null && !rec.appCompleted && copies.containsKey(rec.id)) {
+                failedButStored++;
+            }
+        }
+        counts.put("failedButStored", failedButStored);
         // Order per key.
         long orderBrokenWithRetries = 0;
         if (ordered) {
