@@ -155,6 +155,11 @@ final class SimulatedKinesis implements Destination {
     private int topologyVersion;
     /** The open shards of the last map handed to the producer, or {@code null} while it has none. */
     private List<Shard> producerMap;
+    /**
+     * Whether the producer batches without shard prediction (it fell back after records kept landing
+     * elsewhere): then nothing is paced per shard, as documented, and no send is checked against a window.
+     */
+    private java.util.function.BooleanSupplier producerUnpredicted = () -> false;
     private final MessageDigest md5;
 
     // Counters, for the summary.
@@ -383,9 +388,14 @@ final class SimulatedKinesis implements Destination {
      *
      * @return which entries were paced by the limiter
      */
+    /** Tells the service how to see whether the producer has fallen back to batching without prediction. */
+    void producerUnpredicted(java.util.function.BooleanSupplier unpredicted) {
+        producerUnpredicted = unpredicted;
+    }
+
     private Send[] checkSendWindows(long now, BigInteger[] hashes, int[] sizes) {
         Send[] limited = new Send[hashes.length];
-        if (settings.limiterRecords() <= 0 || producerMap == null) {
+        if (settings.limiterRecords() <= 0 || producerMap == null || producerUnpredicted.getAsBoolean()) {
             return limited;
         }
         double divisor = settings.sabotage() == Sabotage.CHECK_TENTH_OF_LIMIT ? 10 : 1;

@@ -252,6 +252,9 @@ final class Simulation {
         engine = new Engine(kinesis, true, EngineConfig.of(producerConfig), callbacks,
                 new EngineRuntime(clock, new SplittableRandom(r.nextLong()), refused));
         engine.addObserver(new ThrowingObserver());
+        // The simulations are far shorter than the 5 minutes a fallback lasts: unpredicted since the first one.
+        Engine running = engine;
+        kinesis.producerUnpredicted(() -> running.stats().predictionFallbacks() > 0);
 
         // ---- the workload: bursts of adds, reshards and flushes at drawn instants
         int recordCount = pick("records", List.of(50, 100, 200, 300));
