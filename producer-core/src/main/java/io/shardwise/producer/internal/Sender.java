@@ -72,7 +72,7 @@ final class Sender implements Runnable {
         this.callbackExecutor = callbackExecutor;
         this.counters = counters;
         this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax(), runtime.random());
-        this.failures = new RecordFailures(destination, java.time.Duration.ofNanos(config.recordTtlNanos()));
+        this.failures = new RecordFailures(destination, java.time.Duration.ofNanos(config.recordTtlNanos()), () -> failure);
         this.responseHandler = new ResponseHandler(config.maxAttempts(), retryPolicy, counters, observers, destination,
                 config.failIfThrottled(), failures);
         this.requests = new InFlightRequests(config.maxInFlightRequests(), observers);
