@@ -1,6 +1,11 @@
 package io.shardwise.benchmarks;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,6 +17,8 @@ abstract class Driver {
     final AtomicLong succeeded = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     volatile LatencyHistogram latency = new LatencyHistogram();
+    /** Failed records by the simple name of their exception (unwrapped from CompletionException). */
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     /** {@link System#nanoTime()} of the first successful acknowledgement, 0 until then. */
     final AtomicLong firstAckNanos = new AtomicLong();
 
@@ -37,6 +44,20 @@ abstract class Driver {
 
     final long completed() {
         return succeeded.get() + failed.get();
+    }
+
+    /** A record failed with {@code error}: counted as {@link #completed(long, boolean)} does, and by kind. */
+    final void failed(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        failures.computeIfAbsent(t == null ? "unknown" : t.getClass().getSimpleName(), k -> new LongAdder()).increment();
+        failed.incrementAndGet();
+    }
+
+    /** @return the failures by kind as {@code Kind:count,...}, or {@code -} for none */
+    final String failureKinds() {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(failures).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append(':').append(v.sum()));
+        return sb.length() == 0 ? "-" : sb.toString();
     }
 
     final void completed(long addedAtNanos, boolean ok) {
@@ -75,5 +96,6 @@ abstract class Driver {
         latency = new LatencyHistogram();
         succeeded.set(0);
         failed.set(0);
+        failures.clear();
     }
 }

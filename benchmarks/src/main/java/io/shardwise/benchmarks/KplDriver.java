@@ -59,7 +59,7 @@ final class KplDriver extends Driver {
             @Override
             public void onFailure(Throwable t) {
                 outstanding.release();
-                completed(addedAtNanos, false);
+                failed(t);
             }
         }, MoreExecutors.directExecutor());
     }

@@ -276,7 +276,7 @@ public final class ProducerRunner {
                 + " cpuTicks=" + (t.cpuTicks() - start[1]) + " ticksPerSecond=" + ProcStats.TICKS_PER_SECOND
                 + " peakRssKiB=" + t.peakRssKiB() + " processes=" + t.processes()
                 + " throttled=" + throttled + " throttledUnit=" + d.throttledUnit().replace(' ', '_')
-                + " behind=" + behind + " buildNanos=" + buildNanos
+                + " behind=" + behind + " buildNanos=" + buildNanos + " failures=" + d.failureKinds()
                 + " firstAckNanos=" + (firstAck == 0 ? -1 : firstAck - start[0])
                 + " hist=" + h.encode());
     }

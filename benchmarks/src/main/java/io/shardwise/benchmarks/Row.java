@@ -48,6 +48,7 @@ import java.util.Map;
  *     acknowledgement; NaN otherwise
  * @param hotShardUse runs with a hot shard: the hot shard's bytes / its byte limit over the window
  * @param otherShardsUse runs with a hot shard: the other shards' together
+ * @param failureKinds failed records by exception, {@code Kind:count} per process joined with {@code ;}
  */
 record Row(Workload workload, String producer, double recordsPerSecond, double megabytesPerSecond, double cpuSeconds,
         double recordsPerCpuSecond, double peakRssMiB, double p50Millis, double p99Millis, double throttledRatio,
@@ -55,7 +56,8 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
         long putRecordsRequests, long failed, long misrouted, long invalid, long duplicates, double seconds,
         double endpointCpuSeconds, double kinesisRecordsPerMillion, double putUnitsPerMillion,
         double onDemandGiBPerMillion, double p999Millis, double offeredPerSecond, long behind, long acknowledged,
-        long verifiedAfterDrain, double buildMillis, double firstAckMillis, double hotShardUse, double otherShardsUse) {
+        long verifiedAfterDrain, double buildMillis, double firstAckMillis, double hotShardUse, double otherShardsUse,
+        String failureKinds) {
 
     static Row of(Workload w, String producer, List<Map<String, String>> results, FakeKinesis.Counters c0,
             FakeKinesis.Counters c1, Verifier.Snapshot s0, Verifier.Snapshot s1, Verifier.TallySnapshot[] drained,
@@ -66,6 +68,7 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
         long acknowledged = 0;
         double buildMillis = Double.NaN;
         double firstAckMillis = Double.NaN;
+        List<String> kinds = new ArrayList<>();
         long cpuTicks = 0;
         long rssKiB = 0;
         long failed = 0;
@@ -78,6 +81,7 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
             slowest = Math.max(slowest, Long.parseLong(r.get("elapsedNanos")) / 1e9);
             h.add(LatencyHistogram.decode(r.get("hist")));
             behind += Long.parseLong(r.getOrDefault("behind", "0"));
+            kinds.add(r.getOrDefault("failures", "-"));
             acknowledged += Long.parseLong(r.get("succeeded"));
             if (w.cold()) {
                 buildMillis = Long.parseLong(r.get("buildNanos")) / 1e6;
@@ -164,7 +168,8 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
                 perMillion(onDemandBytes, verified) / (1L << 30),
                 h.quantile(0.999) / 1000.0,
                 w.timed() ? w.ratePerProcess() * w.processes() : Double.NaN,
-                behind, acknowledged, verifiedAfterDrain, buildMillis, firstAckMillis, hotShardUse, otherShardsUse);
+                behind, acknowledged, verifiedAfterDrain, buildMillis, firstAckMillis, hotShardUse, otherShardsUse,
+                String.join(";", kinds));
     }
 
     /** {@code count} per million verified user records; NaN if none was verified. */
@@ -188,7 +193,7 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
             p.add(at + "no records stored in the window");
         }
         if ((expected >= 0 || verifiedAfterDrain >= 0) && failed > 0) {
-            p.add(at + failed + " records failed");
+            p.add(at + failed + " records failed (" + failureKinds + ")");
         }
         if (verifiedAfterDrain >= 0 && verifiedAfterDrain != acknowledged) {
             p.add(at + "endpoint verified " + verifiedAfterDrain + " of the " + acknowledged

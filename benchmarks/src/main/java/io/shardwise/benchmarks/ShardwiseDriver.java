@@ -38,10 +38,16 @@ final class ShardwiseDriver extends Driver {
     @Override
     void add(String partitionKey, byte[] data, long addedAtNanos) {
         try {
-            producer.addUserRecord(partitionKey, data).whenComplete((r, e) -> completed(addedAtNanos, e == null));
+            producer.addUserRecord(partitionKey, data).whenComplete((r, e) -> {
+                if (e == null) {
+                    completed(addedAtNanos, true);
+                } else {
+                    failed(e);
+                }
+            });
         } catch (ShardwiseException e) {
             // BufferFullException after maxBlockTime, or closed: the record was not accepted
-            failed.incrementAndGet();
+            failed(e);
         }
     }
 

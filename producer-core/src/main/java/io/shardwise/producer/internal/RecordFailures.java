@@ -20,10 +20,18 @@ import java.util.List;
 final class RecordFailures {
     private final Destination destination;
     private final Duration recordTtl;
+    /** What killed the engine's loop, or {@code null}: requests it cancels while dying fail with it. */
+    private final java.util.function.Supplier<Throwable> loopFailure;
 
     RecordFailures(Destination destination, Duration recordTtl) {
+        this(destination, recordTtl, () -> null);
+    }
+
+    /** @param loopFailure what killed the engine's loop, or {@code null} while it runs or after an orderly close */
+    RecordFailures(Destination destination, Duration recordTtl, java.util.function.Supplier<Throwable> loopFailure) {
         this.destination = destination;
         this.recordTtl = recordTtl;
+        this.loopFailure = loopFailure;
     }
 
     RecordExpiredException expired(PendingRecord r) {
@@ -110,7 +118,9 @@ final class RecordFailures {
             case REJECTED:
                 return rejected(r, c, cause);
             case CLOSED:
-                return closedInFlight(r, cause);
+                // The call was cancelled by the engine: on close, or because its loop died.
+                Throwable died = loopFailure.get();
+                return died != null ? senderDied(r, died, true) : closedInFlight(r, cause);
             default:
                 return null;
         }

@@ -292,6 +292,19 @@ final class ResponseHandler {
         return null;
     }
 
+    /**
+     * An aggregate carrying {@code r} was stored on a shard the stream's map did not know, and no
+     * map that knows it arrived before the record's TTL passed: whether consumers that check ranges
+     * read it cannot be told, and the record fails as expired with that attempt in its history.
+     */
+    RecordFailedException expireHeld(PendingRecord r, HeldAggregate a) {
+        r.addAttempt(Attempt.failed(a.attempt().startedAt(), a.attempt().duration(), "AggregateOnUnexpectedShard",
+                "its aggregate was stored on " + a.shardId() + " (sequence number " + a.sequenceNumber()
+                        + "), a shard the producer's map did not know; no shard map could be read to check that shard's"
+                        + " hash-key range before recordTtl passed, so consumers that check ranges (the KCL) may have dropped it"));
+        return failures.expired(r);
+    }
+
     private static byte[] filled(int n, byte value) {
         byte[] b = new byte[n];
         java.util.Arrays.fill(b, value);

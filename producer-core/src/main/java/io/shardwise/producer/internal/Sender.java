@@ -72,7 +72,7 @@ final class Sender implements Runnable {
         this.callbackExecutor = callbackExecutor;
         this.counters = counters;
         this.retryPolicy = new RetryPolicy(config.retryBackoffBase(), config.retryBackoffMax(), runtime.random());
-        this.failures = new RecordFailures(destination, java.time.Duration.ofNanos(config.recordTtlNanos()));
+        this.failures = new RecordFailures(destination, java.time.Duration.ofNanos(config.recordTtlNanos()), () -> failure);
         this.responseHandler = new ResponseHandler(config.maxAttempts(), retryPolicy, counters, observers, destination,
                 config.failIfThrottled(), failures);
         this.requests = new InFlightRequests(config.maxInFlightRequests(), observers);
@@ -231,6 +231,7 @@ final class Sender implements Runnable {
         long oldest = now;
         for (StreamState s : streams.values()) {
             s.queues().removeExpired(now, this::expire);
+            expireHeld(s, now);
             oldest = s.queues().oldestAddedNanos(oldest);
         }
         oldest = retries.oldestAddedNanos(oldest);
@@ -364,21 +365,32 @@ final class Sender implements Runnable {
 
     /**
      * Settles aggregates that were stored on an unexpected shard, against the stream's current map.
-     * An aggregate counts as delivered only if the storing shard's hash-key range holds every one of
-     * its records: the KCL drops an aggregate whole when any record is outside the range of the
-     * shard it reads. Otherwise every record of it is sent again (a consumer that filters record by
-     * record may then read some of them twice: counted in the stats).
+     * An aggregate counts as delivered only if the storing shard's hash-key range (open or closed)
+     * holds every one of its records: the KCL drops an aggregate whole when any record is outside the
+     * range of the shard it reads. Otherwise every record of it is sent again (a consumer that filters
+     * record by record may then read some of them twice: counted in the stats). Aggregates on a
+     * shard the current map does not know (after a failed load, or a map read before that shard was
+     * made) wait for the next map, or their records' TTL (see {@link #expireHeld}).
      */
     private void settleHeld(StreamState s, boolean mapIsFresh) {
         if (s.held().isEmpty()) {
             return;
         }
         long now = time.nanoTime();
+        ShardMap map = s.queues().map();
         List<ResponseHandler.HeldAggregate> held = new ArrayList<>(s.held());
         s.held().clear();
         for (ResponseHandler.HeldAggregate a : held) {
+            if (map == null || !map.knows(a.shardId())) {
+                // Stored on a shard the map does not know (made after the map was read): judged with a later one.
+                s.held().add(a);
+                if (mapIsFresh) {
+                    s.refresher().requestRefresh();
+                }
+                continue;
+            }
             List<PendingRecord> members = a.members();
-            if (mapIsFresh && s.queues().rangeHoldsAll(a.shardId(), members)) {
+            if (s.queues().rangeHoldsAll(a.shardId(), members)) {
                 for (int i = 0; i < members.size(); i++) {
                     int sub = i;
                     completeLater(() -> members.get(sub).succeed(a.shardId(), a.sequenceNumber(), sub, true, a.attempt()));
@@ -396,6 +408,32 @@ final class Sender implements Runnable {
                     s.queues().requeueFirst(r);
                 } else {
                     failLater(r, failed);
+                }
+            }
+        }
+    }
+
+    /**
+     * Held aggregates whose records' TTL passed while no map could tell whether the storing shard's
+     * range holds them: their records fail as expired (the stored attempt is in their history).
+     */
+    private void expireHeld(StreamState s, long now) {
+        if (s.held().isEmpty()) {
+            return;
+        }
+        for (java.util.Iterator<ResponseHandler.HeldAggregate> it = s.held().iterator(); it.hasNext(); ) {
+            ResponseHandler.HeldAggregate a = it.next();
+            boolean due = false;
+            for (PendingRecord r : a.members()) {
+                due |= now - r.deadlineNanos >= 0;
+            }
+            if (!due) {
+                continue;
+            }
+            it.remove();
+            for (PendingRecord r : a.members()) {
+                if (!r.isDone()) {
+                    failLater(r, responseHandler.expireHeld(r, a));
                 }
             }
         }

@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * The open shards of one stream and their hash-key ranges, sorted, for predicting which shard a
  * hash key lands on. Closed shards (those with an ending sequence number, e.g. the parents of a
- * split) take no writes and are left out. Immutable; lookups are a binary search over primitive
- * arrays and allocate nothing.
+ * split) take no writes and are not predicted; their ranges are kept aside, since records already
+ * stored on them are still read (a consumer reads a parent before its children). Immutable; lookups
+ * are a binary search over primitive arrays and allocate nothing.
  */
 final class ShardMap {
     static final int NOT_COVERED = -1;
@@ -30,7 +31,17 @@ final class ShardMap {
     record Range(String shardId, BigInteger start, BigInteger end) {
     }
 
-    private ShardMap(List<Range> open) {
+    /** Every shard's range, open or closed, by shard id. */
+    private final java.util.Map<String, Range> rangesById;
+
+    private ShardMap(List<Range> open, List<Range> closed) {
+        rangesById = new java.util.HashMap<>();
+        for (Range r : closed) {
+            rangesById.put(r.shardId(), r);
+        }
+        for (Range r : open) {
+            rangesById.put(r.shardId(), r);
+        }
         int n = open.size();
         shardIds = new String[n];
         startHigh = new long[n];
@@ -54,9 +65,39 @@ final class ShardMap {
      * @return their map
      */
     static ShardMap of(List<Range> open) {
+        return of(open, List.of());
+    }
+
+    /**
+     * @param open the stream's open shards, in any order
+     * @param closed its closed shards (their ranges only matter for records already stored on them)
+     * @return their map
+     */
+    static ShardMap of(List<Range> open, List<Range> closed) {
         List<Range> sorted = new ArrayList<>(open);
         sorted.sort(Comparator.comparing(Range::start));
-        return new ShardMap(sorted);
+        return new ShardMap(sorted, closed);
+    }
+
+    /**
+     * @return whether the shard {@code shardId}, open or closed, is known to this map and its range
+     *     holds the hash key
+     */
+    boolean rangeHolds(String shardId, long high, long low) {
+        Range r = rangesById.get(shardId);
+        return r != null && HashKeys.compare(HashKeys.high(r.start()), HashKeys.low(r.start()), high, low) <= 0
+                && HashKeys.compare(high, low, HashKeys.high(r.end()), HashKeys.low(r.end())) <= 0;
+    }
+
+    /** @return whether this map knows the shard {@code shardId} (open or closed) */
+    boolean knows(String shardId) {
+        return rangesById.containsKey(shardId);
+    }
+
+    /** @return whether open shard {@code i} of this map and open shard {@code j} of {@code other} share hash keys */
+    boolean overlaps(int i, ShardMap other, int j) {
+        return HashKeys.compare(startHigh[i], startLow[i], other.endHigh[j], other.endLow[j]) <= 0
+                && HashKeys.compare(other.startHigh[j], other.startLow[j], endHigh[i], endLow[i]) <= 0;
     }
 
     /**

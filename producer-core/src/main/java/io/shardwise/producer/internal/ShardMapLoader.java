@@ -33,18 +33,23 @@ final class ShardMapLoader {
 
     /**
      * @param shards the stream's shards as ListShards returns them, open and closed
-     * @return a map of the open ones (closed shards, with an ending sequence number, take no writes)
+     * @return a map of the open ones (closed shards, with an ending sequence number, take no writes;
+     *     their ranges are kept for records already stored on them)
      */
     static ShardMap toMap(List<Shard> shards) {
         try {
             List<ShardMap.Range> open = new ArrayList<>(shards.size());
+            List<ShardMap.Range> closed = new ArrayList<>();
             for (Shard s : shards) {
+                ShardMap.Range r = new ShardMap.Range(s.shardId(), new java.math.BigInteger(s.hashKeyRange().startingHashKey()),
+                        new java.math.BigInteger(s.hashKeyRange().endingHashKey()));
                 if (s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null) {
-                    open.add(new ShardMap.Range(s.shardId(), new java.math.BigInteger(s.hashKeyRange().startingHashKey()),
-                            new java.math.BigInteger(s.hashKeyRange().endingHashKey())));
+                    open.add(r);
+                } else {
+                    closed.add(r);
                 }
             }
-            return ShardMap.of(open);
+            return ShardMap.of(open, closed);
         } catch (RuntimeException e) {
             throw new IllegalStateException("ListShards answered shards that cannot be read as a shard map: " + e, e);
         }

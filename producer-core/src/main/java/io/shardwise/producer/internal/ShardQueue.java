@@ -22,7 +22,10 @@ final class ShardQueue {
     private final String shardId;
     private final ArrayDeque<PendingRecord> records = new ArrayDeque<>();
     private long bytes;
-    private boolean locked;
+    /** Requests in flight that this queue must wait for (its own, or a retired predecessor's). */
+    private int locks;
+    /** Queues that wait until this queue's requests in flight complete (see {@link #holdBack}). */
+    private List<ShardQueue> successors = List.of();
     /** Paces this shard; {@code null} when rate limiting is off or the shard is unknown. */
     private final ShardRateLimiter limiter;
     /** Whether its records are aggregated (then the limiter's record count hardly binds: bytes do). */
@@ -53,17 +56,48 @@ final class ShardQueue {
         return bytes;
     }
 
-    /** @return whether a request holding this shard's records is in flight (preserved shard order) */
+    /**
+     * @return whether a request holding this shard's records, or records of a retired shard whose
+     *     range overlaps this one's, is in flight (preserved shard order)
+     */
     boolean isLocked() {
-        return locked;
+        return locks > 0;
     }
 
     void lock() {
-        locked = true;
+        locks++;
     }
 
+    /** A request this queue waited for completed; the last one releases the queues it held back. */
     void unlock() {
-        locked = false;
+        if (locks > 0) {
+            locks--;
+        }
+        if (locks == 0 && !successors.isEmpty()) {
+            List<ShardQueue> released = successors;
+            successors = List.of();
+            for (ShardQueue q : released) {
+                q.unlock();
+            }
+        }
+    }
+
+    /**
+     * Records that were queued here now belong to {@code next} (a split or merge retired this queue's
+     * shard, a first map sorted the unpredicted records, prediction was switched off): while a request
+     * of this queue is in flight, those queues wait for it, so that a record sent after the change
+     * does not overtake an earlier one of the same hash key.
+     */
+    void holdBack(List<ShardQueue> next) {
+        if (locks == 0 || next.isEmpty()) {
+            return;
+        }
+        for (ShardQueue q : next) {
+            q.lock();
+        }
+        List<ShardQueue> all = new java.util.ArrayList<>(successors);
+        all.addAll(next);
+        successors = all;
     }
 
     /**

@@ -86,17 +86,16 @@ final class StreamAccumulator {
     }
 
     /**
-     * @return whether the shard {@code shardId} is open in the current map and its hash-key range
-     *     holds every one of {@code records} (then a consumer that checks ranges reads an aggregate
-     *     of them stored there)
+     * @return whether the shard {@code shardId} (open or closed) is in the current map and its hash-key
+     *     range holds every one of {@code records} (then a consumer that checks ranges reads an
+     *     aggregate of them stored there)
      */
     boolean rangeHoldsAll(String shardId, List<PendingRecord> records) {
         if (map == null || shardId == null) {
             return false;
         }
         for (PendingRecord r : records) {
-            int i = map.indexOf(r.hashHigh, r.hashLow);
-            if (i == ShardMap.NOT_COVERED || !map.shardId(i).equals(shardId)) {
+            if (!map.rangeHolds(shardId, r.hashHigh, r.hashLow)) {
                 return false;
             }
         }
@@ -147,6 +146,17 @@ final class StreamAccumulator {
             nextById.put(id, next[i]);
         }
         next[newMap.size()] = uncovered;
+        if (map != null) {
+            retireLockedQueues(newMap, next, nextById);
+        }
+        if (uncovered.isLocked() && predicting) {
+            // Unpredicted records in flight may be of any shard: every shard's queue waits for them.
+            List<ShardQueue> all = new ArrayList<>(newMap.size());
+            for (int i = 0; i < newMap.size(); i++) {
+                all.add(next[i]);
+            }
+            uncovered.holdBack(all);
+        }
         queuesByShardId.clear();
         queuesByShardId.putAll(nextById);
         queues = next;
@@ -155,6 +165,23 @@ final class StreamAccumulator {
         assembler.restart();
         for (PendingRecord r : queued) {
             queueFor(r).addLast(r);
+        }
+    }
+
+    /** The old map's queues that leave while locked hold back the new queues overlapping their ranges. */
+    private void retireLockedQueues(ShardMap newMap, ShardQueue[] next, Map<String, ShardQueue> nextById) {
+        for (int i = 0; i < map.size(); i++) {
+            ShardQueue old = queues[i];
+            if (!old.isLocked() || nextById.containsKey(old.shardId())) {
+                continue;
+            }
+            List<ShardQueue> overlapping = new ArrayList<>(2);
+            for (int j = 0; j < newMap.size(); j++) {
+                if (map.overlaps(i, newMap, j) && next[j] != old) {
+                    overlapping.add(next[j]);
+                }
+            }
+            old.holdBack(overlapping);
         }
     }
 
@@ -170,6 +197,7 @@ final class StreamAccumulator {
         List<PendingRecord> queued = new ArrayList<>();
         for (int i = 0; i < queues.length - 1; i++) {
             queues[i].drainTo(queued::add);
+            queues[i].holdBack(List.of(uncovered)); // their records in flight go first
         }
         for (PendingRecord r : queued) {
             uncovered.addLast(r);

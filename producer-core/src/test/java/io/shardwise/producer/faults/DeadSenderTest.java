@@ -122,14 +122,19 @@ class DeadSenderTest {
                 assertThat(thrown.getCause()).isSameAs(error);
                 awaitAll(futures, HANG);
                 Map<String, Integer> outcomes = new TreeMap<>();
+                Throwable unexpected = null;
                 for (CompletableFuture<PutResult> f : futures) {
                     Throwable t = failure(f);
                     outcomes.merge(t == null ? "succeeded" : t.getClass().getSimpleName(), 1, Integer::sum);
+                    if (t != null && !(t instanceof ProducerFailedException) && unexpected == null) {
+                        unexpected = t;
+                    }
                 }
                 ProducerStats s = producer.stats();
                 System.out.printf("adding while the sender dies: %d added, outcomes %s%n  producer: %s%n", futures.size(), outcomes,
                         summary(s));
-                assertThat(outcomes.keySet()).as("how the records ended").containsAnyOf("ProducerFailedException")
+                assertThat(outcomes.keySet()).as("how the records ended (first other failure: %s, cause %s)", unexpected,
+                                unexpected == null ? null : unexpected.getCause()).containsAnyOf("ProducerFailedException")
                         .isSubsetOf("succeeded", "ProducerFailedException");
                 assertThat(s.userRecordsAdded()).isEqualTo(futures.size());
                 assertThat(s.userRecordsSucceeded() + s.userRecordsFailed()).as("succeeded + failed").isEqualTo(futures.size());

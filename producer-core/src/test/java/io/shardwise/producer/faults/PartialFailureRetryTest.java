@@ -1,10 +1,9 @@
 package io.shardwise.producer.faults;
 
-import static io.shardwise.producer.faults.FaultTestSupport.byLocation;
+import static io.shardwise.producer.faults.FaultTestSupport.assertSucceededReadBackByKcl;
 import static io.shardwise.producer.faults.FaultTestSupport.copiesByLabel;
 import static io.shardwise.producer.faults.FaultTestSupport.errorCodes;
 import static io.shardwise.producer.faults.FaultTestSupport.fastConfig;
-import static io.shardwise.producer.faults.FaultTestSupport.location;
 import static io.shardwise.producer.faults.FaultTestSupport.payload;
 import static io.shardwise.producer.faults.FaultTestSupport.storedUserRecords;
 import static io.shardwise.producer.faults.FaultTestSupport.summary;
@@ -85,10 +84,8 @@ class PartialFailureRetryTest {
             Map<String, Integer> copies = copiesByLabel(stored);
             assertThat(stored).hasSize(n);
             assertThat(copies).hasSize(n).allSatisfy((label, count) -> assertThat(count).as(label).isEqualTo(1));
-            Map<String, String> at = byLocation(stored);
-            for (int i = 0; i < n; i++) {
-                assertThat(at.get(location(futures.get(i).join()))).as("record stored where result %d says", i).isEqualTo("r" + i);
-            }
+            assertThat(assertSucceededReadBackByKcl(kinesis, STREAM, futures, "r"))
+                    .as("records read back by the KCL where their results say").isEqualTo(n);
         }
     }
 }

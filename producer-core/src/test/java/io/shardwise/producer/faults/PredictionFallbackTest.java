@@ -1,5 +1,6 @@
 package io.shardwise.producer.faults;
 
+import static io.shardwise.producer.faults.FaultTestSupport.assertSucceededReadBackByKcl;
 import static io.shardwise.producer.faults.FaultTestSupport.awaitAll;
 import static io.shardwise.producer.faults.FaultTestSupport.byLocation;
 import static io.shardwise.producer.faults.FaultTestSupport.copiesByLabel;
@@ -90,6 +91,9 @@ class PredictionFallbackTest {
             assertThat(lost).as("records lost").isZero();
             assertThat(misreported).as("results naming a location that does not hold the record").isZero();
             assertThat(unread).as("records range-filtering consumers never read").isZero();
+            assertThat(assertSucceededReadBackByKcl(kinesis, STREAM, futures, "r"))
+                    .as("records read back by the KCL (which drops a whole aggregate holding a record outside the shard's range)"
+                            + " where their results say").isEqualTo(n);
             assertThat(stats.predictionFallbacks()).as("prediction fallbacks").isGreaterThanOrEqualTo(1);
             // First load + 3 fresh maps that missed + 1 settling the records held when it fell back + stragglers
             // whose responses arrive around the fallback; a refresh loop shows as dozens (37-41 before the fix).

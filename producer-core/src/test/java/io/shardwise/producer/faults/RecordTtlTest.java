@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 /**
  * The endpoint is down for longer than the record TTL: every record fails with
  * {@link RecordExpiredException}, not before its TTL, listing each attempt with its error code, and
- * retried before it expired; once the endpoint is back, the producer delivers again. How long after
- * its TTL a record failed depends on the machine's load: printed, not asserted.
+ * retried before it expired; once the endpoint is back, the producer delivers again (read back by the
+ * KCL where its result says). How long after its TTL a record failed depends on the machine's load:
+ * printed, not asserted.
  */
 class RecordTtlTest {
     private static final String STREAM = "ttl";
@@ -87,13 +88,17 @@ class RecordTtlTest {
                 assertThat(quantile(attemptCounts, 1)).as("most attempts of a record (retried before it expired)")
                         .isGreaterThanOrEqualTo(2);
                 if (mode == Faults.DownMode.SERVICE_UNAVAILABLE) {
-                    assertThat(errorCodes(attempts)).containsOnlyKeys("ServiceUnavailable");
+                    // Answered 503 at once; an answer slower than the 300 ms request timeout (a loaded machine) times out.
+                    assertThat(errorCodes(attempts)).containsKey("ServiceUnavailable").doesNotContainKey("ClientError");
+                    assertThat(errorCodes(attempts).keySet()).isSubsetOf("ServiceUnavailable", "RequestTimeout");
                 }
                 assertThat(producer.stats().failedByReason()).containsEntry("RecordExpiredException", (long) n);
 
                 kinesis.faults().endpointUp();
                 PutResult after = producer.addUserRecord("after", payload(n, 50)).get(HANG.toSeconds(), TimeUnit.SECONDS);
-                assertThat(after.attempts()).hasSize(1);
+                // Delivered (an attempt before it may have timed out on a loaded machine: the request timeout is 300 ms).
+                assertThat(after.attempts().get(after.attempts().size() - 1).isSuccessful()).as("last attempt succeeded").isTrue();
+                assertThat(errorCodes(after.attempts()).keySet()).as("error codes of its earlier attempts").isSubsetOf("RequestTimeout");
                 KclConsumer.UserRecord back = KclConsumer.byLocation(KclConsumer.readStream(kinesis, STREAM))
                         .get(KclConsumer.location(after));
                 assertThat(back).as("the record sent after the endpoint came back, read by the KCL where its result says")
