@@ -177,12 +177,28 @@ final class ShardRateLimiter {
     /** How soon a shard whose window is held by entries in flight is looked at again. */
     static final long IN_FLIGHT_RECHECK_NANOS = 10_000_000L;
 
+    /**
+     * Seconds of the ceiling the buckets hold: {@link #BURST_SECONDS}, or, with a long round trip,
+     * enough for one round trip and a half (with preserved shard order a shard sends one request per
+     * round trip, so a 0.2 s bucket would cap it at {@code 0.2 / RTT} of its limit: 66 % at 300 ms).
+     * The one-second window still caps what any second sees.
+     */
+    private double burstSeconds() {
+        if (minRoundTripNanos == Long.MAX_VALUE) {
+            return BURST_SECONDS;
+        }
+        return Math.min(MAX_BURST_SECONDS, Math.max(BURST_SECONDS, 1.5 * minRoundTripNanos / 1e9));
+    }
+
+    /** The most the buckets hold, whatever the round trip. */
+    static final double MAX_BURST_SECONDS = 0.9;
+
     private double recordCapacity() {
-        return Math.max(1.0, maxRecordsPerSecond * BURST_SECONDS);
+        return Math.max(1.0, maxRecordsPerSecond * burstSeconds());
     }
 
     private double byteCapacity() {
-        return maxBytesPerSecond * BURST_SECONDS;
+        return maxBytesPerSecond * burstSeconds();
     }
 
     /**
