@@ -112,12 +112,6 @@ final class MeterReads {
 
     /** Waits until the condition holds, failing after {@code timeout}. */
     static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await(what).atMost(timeout).until(condition::getAsBoolean);
     }
 }
