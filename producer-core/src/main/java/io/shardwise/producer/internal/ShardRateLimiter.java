@@ -8,15 +8,18 @@ package io.shardwise.producer.internal;
  * sharing a stream thus settle near their fair share instead of storming it, and a hot shard slows
  * only itself.
  *
- * <p>Buckets hold {@link #BURST_SECONDS} of the ceiling: a quiet shard can send a batch at once. A
+ * <p>Buckets hold {@link #BURST_SECONDS} of the ceiling (more with a long round trip, see
+ * {@code burstSeconds}): a quiet shard can send a batch at once. A
  * token bucket alone cannot keep every one-second window under the ceiling, though (a full bucket
  * plus a second of refill is 1.2 seconds' worth, and the service counts per second), so beside the
  * buckets the limiter keeps a window of what the service may have counted in the last second and
  * never lets it exceed {@code 1 - }{@link #WINDOW_HEADROOM} of the ceiling. An entry is in the
- * window from the moment it is sent until a full second after its response arrived
- * ({@link #WINDOW_SLOTS} slots of {@link #SLOT_NANOS}): the service counted it somewhere in between,
- * so whatever the network's and the service's delays, no one-second window of the service sees more
- * than the limit from this producer. Throttled entries leave the window with their response (the
+ * window from the moment it is sent until a second after the service counted it
+ * ({@link #WINDOW_SLOTS} slots of {@link #SLOT_NANOS}); that moment lies between the send and the
+ * answer, and the answered entry is dated back from its answer by {@link #MAX_BACKDATE_NANOS}, more
+ * with every second of answers without throttling ({@link #BACKDATE_GROWTH_PER_SECOND}), up to the
+ * fastest round trip seen. Every entry sent in the last second is thus in the window: no second of
+ * this producer's sends exceeds the ceiling. Throttled entries leave the window with their response (the
  * service did not count them). A record larger than a full bucket (or than the window's limit) is
  * let through when the bucket is full and the window empty (the bucket goes negative and pays it
  * back). Confined to the sender thread: no atomics, no allocation.
@@ -68,7 +71,9 @@ final class ShardRateLimiter {
     /** The fastest round trip seen: the least time between the service counting an entry and its answer arriving. */
     private long minRoundTripNanos = Long.MAX_VALUE;
     /**
-     * Entries are dated back by at most this much: half of the window's headroom. The fastest round
+     * Entries are dated back by this much at first (half of the window's headroom), and after a
+     * throttled entry; more only after answers without throttling (see
+     * {@link #BACKDATE_GROWTH_PER_SECOND}). The fastest round
      * trip seen is only a bound on the answer's way back once a fast one has been seen; while requests
      * queue (a saturated start, a busy client) every round trip is long and the shortest of them says
      * nothing about when the service counted the entries. Dating back by 200 ms then let shards
