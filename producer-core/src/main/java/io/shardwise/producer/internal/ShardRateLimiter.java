@@ -41,6 +41,17 @@ final class ShardRateLimiter {
     /** Each second without throttling adds this fraction of the ceiling back. */
     static final double INCREASE_PER_SECOND = 0.1;
     /**
+     * After a cut to the admitted share (the shard is shared: other producers took the rest), above
+     * that share and within {@link #PROBE_NANOS} of the cut, each second without throttling adds only
+     * this much: probing past the share slowly keeps each overshoot, and the entries it gets
+     * throttled, small.
+     */
+    static final double PROBE_INCREASE_PER_SECOND = 0.02;
+    /** How long after a cut the slow probing lasts. */
+    static final long PROBE_NANOS = 30_000_000_000L;
+    /** A cut goes no higher than this share of what the service admitted from this producer in the last second. */
+    static final double ADMITTED_SHARE = 0.97;
+    /**
      * Throttles within this long of a decrease count as the same congestion event: the service
      * measures shard throughput per second, so throttling goes on for up to a second after a cut.
      */
@@ -60,6 +71,9 @@ final class ShardRateLimiter {
     private long lastRefillNanos;
     private long lastDecreaseNanos;
     private long lastIncreaseNanos;
+    /** The rate the last cut settled on, and whether it was set by the admitted share (the shard is shared). */
+    private double settledFraction = 1.0;
+    private boolean sharedCut;
     private final double windowRecordLimit;
     private final double windowByteLimit;
     private final int[] slotRecords = new int[WINDOW_SLOTS];
@@ -326,7 +340,16 @@ final class ShardRateLimiter {
             if (now - lastDecreaseNanos >= DECREASE_SPACING_NANOS) {
                 refill(now);
                 double factor = now - lastDecreaseNanos >= QUIET_NANOS ? FIRST_DECREASE_FACTOR : DECREASE_FACTOR;
-                fraction = Math.max(MIN_FRACTION, fraction * factor);
+                double cut = fraction * factor;
+                // Several producers share the shard: what the service took from this one in the last
+                // second is its share now; go there at once rather than by repeated cuts.
+                double admitted = admittedFraction(now);
+                sharedCut = admitted > 0 && admitted * ADMITTED_SHARE < cut;
+                if (sharedCut) {
+                    cut = admitted * ADMITTED_SHARE;
+                }
+                fraction = Math.max(MIN_FRACTION, cut);
+                settledFraction = fraction;
                 // Drop banked tokens too, so the cut takes effect at once.
                 recordTokens = Math.min(recordTokens, maxRecordsPerSecond * fraction * 0.05);
                 byteTokens = Math.min(byteTokens, maxBytesPerSecond * fraction * 0.05);
@@ -336,11 +359,18 @@ final class ShardRateLimiter {
         } else if (succeeded > 0 && fraction < 1.0) {
             refill(now);
             double seconds = (now - lastIncreaseNanos) / 1e9;
-            fraction = Math.min(1.0, fraction + INCREASE_PER_SECOND * seconds);
+            boolean probing = sharedCut && fraction >= settledFraction && now - lastDecreaseNanos < PROBE_NANOS;
+            fraction = Math.min(1.0, fraction + (probing ? PROBE_INCREASE_PER_SECOND : INCREASE_PER_SECOND) * seconds);
             lastIncreaseNanos = now;
         } else {
             lastIncreaseNanos = now;
         }
+    }
+
+    /** @return what the service counted from this producer in the last second, as a fraction of the ceiling (the binding dimension) */
+    private double admittedFraction(long now) {
+        slide(now);
+        return Math.max(windowRecords / maxRecordsPerSecond, windowBytes / maxBytesPerSecond);
     }
 
     /** @return the current rate as a fraction of the ceiling, 0.05 .. 1 */

@@ -201,4 +201,24 @@ class ShardRateLimiterTest {
         assertThat(l.bytesAvailable(next + rtt + 900 * MILLI)).as("held 900 ms after its answer again")
                 .isEqualTo(limit - 50 * 1024);
     }
+
+    @Test
+    void aThrottledShareCutsToWhatTheServiceAdmittedAndProbesAboveItSlowly() {
+        // Two producers on one shard: this one had half the shard admitted in the last second when
+        // throttling began. One cut takes it to (about) that share, not 90 % of the ceiling.
+        ShardRateLimiter l = new ShardRateLimiter(1000, 1024 * 1024, T0);
+        long t = T0;
+        for (int i = 0; i < 50; i++, t += 20 * MILLI) { // 500 records of 10 B in one second, answered at once
+            for (int k = 0; k < 10; k++) {
+                assertThat(l.tryAcquire(10, t)).isTrue();
+                l.onAnswered(1, 10, 1, 10, t, t);
+            }
+        }
+        l.onResult(0, 1, t);
+        double share = 0.5 * ShardRateLimiter.ADMITTED_SHARE;
+        assertThat(l.fraction()).isCloseTo(share, org.assertj.core.data.Offset.offset(0.02));
+        // Above the share it probes at 2 % per second, not 10 %.
+        l.onResult(10, 0, t + SECOND);
+        assertThat(l.fraction() - share).isBetween(0.0, ShardRateLimiter.PROBE_INCREASE_PER_SECOND + 0.021);
+    }
 }
