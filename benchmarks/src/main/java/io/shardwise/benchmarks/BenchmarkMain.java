@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * producer's process tree, peak RSS, add-to-ack latency, the throttled-entry ratio and the user
  * records the endpoint verified ({@link Verifier}). Prints a table and the Shardwise/KPL ratios and
  * writes them as Markdown. Run it with {@code benchmarks/run} (see {@code --help}).
+ *
+ * <p>Long because it is the harness's one entry point: option parsing, the run of each workload
+ * family and producer, and the summary, read top to bottom.
  */
 public final class BenchmarkMain {
     static final String STREAM = "bench";

@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** Formats {@link Row}s: a console line, a text table, Markdown, and the Shardwise/KPL ratios. */
+/**
+ * Formats {@link Row}s: a console line, a text table, Markdown, and the Shardwise/KPL ratios.
+ *
+ * <p>Long because every workload family (main, round trip, latency, scale-out, cold start) has its
+ * own table and explaining paragraph, generated here so that docs/benchmarks.md comes from one place.
+ */
 final class Report {
     private Report() {
     }

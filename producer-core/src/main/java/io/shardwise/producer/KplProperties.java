@@ -62,7 +62,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  *
  * <p>Immutable and thread-safe.
  *
- * <p>Why this class is long: most of it is the table of the KPL's 50-odd keys (the static block of
+ * <p>Long because (why this class is long): most of it is the table of the KPL's 50-odd keys (the static block of
  * {@code rule(...)} calls), one entry per key with its check and the reason shown in {@link #report()};
  * the reasons are the migration documentation users see, so they stay next to the key they explain.
  * Keys that set a Shardwise option name its declaration ({@link Options}), whose range applies on

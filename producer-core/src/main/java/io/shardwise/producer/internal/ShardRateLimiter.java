@@ -23,6 +23,9 @@ package io.shardwise.producer.internal;
  * service did not count them). A record larger than a full bucket (or than the window's limit) is
  * let through when the bucket is full and the window empty (the bucket goes negative and pays it
  * back). Confined to the sender thread: no atomics, no allocation.
+ *
+ * <p>Long because the buckets, the window and the adaptation act on one shard's pace together and
+ * share its clock; each constant carries the measurement that chose it.
  */
 final class ShardRateLimiter {
     /** Throttling that goes on (a cut within {@link #QUIET_NANOS} of the last) cuts the rate to this fraction. */
