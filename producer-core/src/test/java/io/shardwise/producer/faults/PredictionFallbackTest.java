@@ -96,9 +96,10 @@ class PredictionFallbackTest {
                             + " where their results say").isEqualTo(n);
             assertThat(stats.predictionFallbacks()).as("prediction fallbacks").isGreaterThanOrEqualTo(1);
             // First load + 3 fresh maps that missed + 1 settling the records held when it fell back + stragglers
-            // whose responses arrive around the fallback; a refresh loop shows as dozens (37-41 before the fix).
-            assertThat(stats.shardMapRefreshes()).as("shard-map loads").isLessThanOrEqualTo(8);
-            assertThat(c.requests("ListShards")).as("ListShards calls").isLessThanOrEqualTo(8);
+            // whose responses arrive around the fallback (5-9 seen, more under load); a refresh loop shows as
+            // dozens (37-41 before the fix), which this bound still catches.
+            assertThat(stats.shardMapRefreshes()).as("shard-map loads").isLessThanOrEqualTo(15);
+            assertThat(c.requests("ListShards")).as("ListShards calls").isLessThanOrEqualTo(15);
         }
     }
 
