@@ -152,7 +152,7 @@ final class PendingRecord {
         if (!claim()) {
             return false;
         }
-        finish(shardId, all.size(), null, () -> future.settleStored(shardId, sequenceNumber, subSequenceNumber, aggregated, all));
+        finish(shardId, all.size(), null, sequenceNumber, subSequenceNumber, aggregated, all);
         return true;
     }
 
@@ -162,7 +162,7 @@ final class PendingRecord {
         }
         error.withUserRecord(io.shardwise.producer.UserRecord.builder().streamName(stream).partitionKey(partitionKey)
                 .explicitHashKey(explicitHashKey).data(data).build());
-        finish(null, attempts.size(), error, () -> future.settleExceptionally(error));
+        finish(null, attempts.size(), error, null, 0, false, null);
         return true;
     }
 
@@ -172,14 +172,19 @@ final class PendingRecord {
      * after the future. Observers are guarded (ObserverRegistry); the finally keeps the future and
      * the epoch right whatever happens.
      */
-    private void finish(String shardId, int attemptCount, RecordFailedException error, Runnable complete) {
+    private void finish(String shardId, int attemptCount, RecordFailedException error, String id, long subSequenceNumber,
+                        boolean aggregated, List<Attempt> all) {
         try {
             outstanding.count(size, error);
             notifyObserver(shardId, attemptCount, error);
         } finally {
             beginSettling();
             try {
-                complete.run();
+                if (error == null) {
+                    future.settleStored(shardId, id, subSequenceNumber, aggregated, all);
+                } else {
+                    future.settleExceptionally(error);
+                }
             } finally {
                 endSettling();
             }
