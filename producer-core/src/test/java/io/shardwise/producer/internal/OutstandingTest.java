@@ -231,9 +231,7 @@ class OutstandingTest {
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
             Future<Reg> blocked = ex.submit(() -> reg(o, 10));
-            while (!o.hasWaiters()) {
-                Thread.sleep(1);
-            }
+            org.awaitility.Awaitility.await("the caller blocks").atMost(Duration.ofSeconds(30)).until(o::hasWaiters);
             for (int i = 0; i < 3; i++) {
                 rel(o, regs.get(i));
             }
@@ -259,9 +257,7 @@ class OutstandingTest {
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
             Future<Reg> blocked = ex.submit(() -> reg(o, 500));
-            while (!o.hasWaiters()) {
-                Thread.sleep(1);
-            }
+            org.awaitility.Awaitility.await("the caller blocks").atMost(Duration.ofSeconds(30)).until(o::hasWaiters);
             for (int i = 0; i < 5; i++) {
                 rel(o, regs.get(i));
             }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +33,7 @@ class FakeKinesisConcurrencyTest {
                 .start();
              KinesisAsyncClient client = kinesis.clientBuilder(h -> h.eventLoopGroup(TestClients.EVENT_LOOP)).build()) {
             kinesis.faults().entryFailureRate(0.05);
-            ConcurrentLinkedQueue<Integer> pending = new ConcurrentLinkedQueue<>();
+            java.util.concurrent.LinkedBlockingQueue<Integer> pending = new java.util.concurrent.LinkedBlockingQueue<>();
             for (int i = 0; i < total; i++) {
                 pending.add(i);
             }
@@ -45,14 +44,16 @@ class FakeKinesisConcurrencyTest {
             List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while ((acked.size() < total) && System.nanoTime() < deadline && errors.isEmpty()) {
+                // Waits for a failed entry to come back (or the loop's checks) instead of spinning.
+                Integer first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
                 List<Integer> batch = new ArrayList<>();
+                batch.add(first);
                 Integer next;
                 while (batch.size() < 500 && (next = pending.poll()) != null) {
                     batch.add(next);
-                }
-                if (batch.isEmpty()) {
-                    Thread.sleep(1);
-                    continue;
                 }
                 if (batches.incrementAndGet() == 20) {
                     kinesis.splitShard("load", "shardId-000000000001");
