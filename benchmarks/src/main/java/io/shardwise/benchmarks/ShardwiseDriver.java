@@ -22,7 +22,8 @@ final class ShardwiseDriver extends Driver {
 
     /** @param linger {@code recordMaxBufferedTime}, or null for the default */
     ShardwiseDriver(String scheme, String host, int port, String stream, boolean preserveShardOrder, Duration linger) {
-        ProducerConfig.Builder config = ProducerConfig.builder().preserveShardOrder(preserveShardOrder);
+        ProducerConfig.Builder config = ProducerConfig.builder()
+                .ordering(preserveShardOrder ? io.shardwise.producer.Ordering.SHARD : io.shardwise.producer.Ordering.NONE);
         if (linger != null) {
             config.recordMaxBufferedTime(linger);
         }

@@ -165,15 +165,26 @@ public final class ProducerConfig extends AbstractConfig {
     }
 
     /**
-     * When {@code true} (the default), a shard never has more than one PutRecords request in
-     * flight, so records with the same partition key are written in the order they were added
-     * (as long as none of them needs a retry). When {@code false}, requests for a shard may
-     * overlap, which can reorder records of one key but adds concurrency for hot shards.
+     * How strictly records of one key keep the order they were added in; default
+     * {@link Ordering#SHARD}: one request in flight per shard, in order unless a record is retried.
+     * {@link Ordering#KEY_STRICT} keeps the order whatever fails (a record waiting for its retry
+     * holds back the later records of its key; if it fails for good they fail too);
+     * {@link Ordering#NONE} lets a shard's requests overlap. The {@link Ordering} javadoc and the
+     * README's "Ordering" section say what each level guarantees under each fault.
      *
-     * @return whether per-shard write order is preserved
+     * @return the ordering level
      */
+    public Ordering ordering() {
+        return values().get(Options.ORDERING);
+    }
+
+    /**
+     * @return whether the ordering is {@link Ordering#SHARD} or stricter
+     * @deprecated use {@link #ordering()}; {@code true} for {@link Ordering#SHARD} and {@link Ordering#KEY_STRICT}
+     */
+    @Deprecated
     public boolean preserveShardOrder() {
-        return values().get(Options.PRESERVE_SHARD_ORDER);
+        return ordering() != Ordering.NONE;
     }
 
     /**
@@ -467,12 +478,23 @@ public final class ProducerConfig extends AbstractConfig {
         }
 
         /**
-         * @param value whether a shard has at most one request in flight (per-key order)
+         * @param value how strictly records of one key keep their added order: {@link Ordering#NONE},
+         *     {@link Ordering#SHARD} (the default) or {@link Ordering#KEY_STRICT}
          * @return this builder
          */
-        public Builder preserveShardOrder(boolean value) {
-            values.set(Options.PRESERVE_SHARD_ORDER, value);
+        public Builder ordering(Ordering value) {
+            values.set(Options.ORDERING, value);
             return this;
+        }
+
+        /**
+         * @param value {@code true} for {@link Ordering#SHARD}, {@code false} for {@link Ordering#NONE}
+         * @return this builder
+         * @deprecated use {@link #ordering(Ordering)}
+         */
+        @Deprecated
+        public Builder preserveShardOrder(boolean value) {
+            return ordering(value ? Ordering.SHARD : Ordering.NONE);
         }
 
         /**

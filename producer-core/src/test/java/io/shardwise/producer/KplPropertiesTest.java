@@ -121,7 +121,7 @@ class KplPropertiesTest {
         assertThat(c.retryBackoffBase()).isEqualTo(d.retryBackoffBase());
         assertThat(c.retryBackoffMax()).isEqualTo(d.retryBackoffMax());
         assertThat(c.shardMapMinRefreshInterval()).isEqualTo(d.shardMapMinRefreshInterval());
-        assertThat(c.preserveShardOrder()).isEqualTo(d.preserveShardOrder());
+        assertThat(c.ordering()).isEqualTo(d.ordering());
         assertThat(c.shardRateLimiting()).isEqualTo(d.shardRateLimiting());
         assertThat(c.maxOutstandingRecords()).isEqualTo(d.maxOutstandingRecords());
         assertThat(c.maxOutstandingBytes()).isEqualTo(d.maxOutstandingBytes());

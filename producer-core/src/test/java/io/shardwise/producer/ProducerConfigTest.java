@@ -25,7 +25,7 @@ class ProducerConfigTest {
         assertThat(c.retryBackoffBase()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.shardMapMinRefreshInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.preserveShardOrder()).isTrue();
+        assertThat(c.ordering()).isEqualTo(Ordering.SHARD);
         assertThat(c.failIfThrottled()).isFalse();
         assertThat(c.shardRateLimiting()).isTrue();
         assertThat(c.shardRateLimitFactor()).isEqualTo(1.0);
@@ -58,7 +58,7 @@ class ProducerConfigTest {
                 .retryBackoffBase(Duration.ofMillis(3))
                 .retryBackoffMax(Duration.ofSeconds(13))
                 .shardMapMinRefreshInterval(Duration.ofMillis(250))
-                .preserveShardOrder(false)
+                .ordering(Ordering.KEY_STRICT)
                 .failIfThrottled(true)
                 .shardRateLimiting(false)
                 .shardRateLimitFactor(2.5)
@@ -80,7 +80,7 @@ class ProducerConfigTest {
         assertThat(c.retryBackoffBase()).isEqualTo(Duration.ofMillis(3));
         assertThat(c.retryBackoffMax()).isEqualTo(Duration.ofSeconds(13));
         assertThat(c.shardMapMinRefreshInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(c.preserveShardOrder()).isFalse();
+        assertThat(c.ordering()).isEqualTo(Ordering.KEY_STRICT);
         assertThat(c.failIfThrottled()).isTrue();
         assertThat(c.shardRateLimiting()).isFalse();
         assertThat(c.shardRateLimitFactor()).isEqualTo(2.5);
@@ -264,5 +264,16 @@ class ProducerConfigTest {
         assertThatThrownBy(() -> ProducerConfig.builder().aggregationMaxUserRecordSize(1024 * 1024 + 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("aggregationMaxUserRecordSize");
+    }
+
+    @org.junit.jupiter.api.Test
+    @SuppressWarnings("deprecation")
+    void theDeprecatedPreserveShardOrderMapsToAnOrderingLevel() {
+        assertThat(ProducerConfig.builder().preserveShardOrder(false).build().ordering()).isEqualTo(Ordering.NONE);
+        assertThat(ProducerConfig.builder().preserveShardOrder(true).build().ordering()).isEqualTo(Ordering.SHARD);
+        assertThat(ProducerConfig.builder().ordering(Ordering.KEY_STRICT).build().preserveShardOrder()).isTrue();
+        assertThat(ProducerConfig.builder().ordering(Ordering.NONE).build().preserveShardOrder()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProducerConfig.builder().ordering(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("ordering");
     }
 }

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * narrowed to a lower limit (as Firehose narrows the request size) stands for the same setting.
  *
  * @param <T> the value type ({@link Duration}, {@link Integer}, {@link Long}, {@link Double},
- *     {@link Boolean} or {@code byte[]})
+ *     {@link Boolean}, {@code byte[]} or an enum)
  */
 public final class Option<T> {
     private final String name;
@@ -74,6 +74,11 @@ public final class Option<T> {
 
     static Option<Boolean> flag(String name, boolean defaultValue, String description) {
         return of(name, Boolean.class, defaultValue, null, null, null, description);
+    }
+
+    /** One of an enum's constants; bound from Spring by the constant's name (any case). */
+    static <E extends Enum<E>> Option<E> choice(String name, Class<E> type, E defaultValue, String description) {
+        return of(name, type, defaultValue, null, null, null, description);
     }
 
     /** Bytes bounded by their length, bound from Spring as text written in UTF-8. */

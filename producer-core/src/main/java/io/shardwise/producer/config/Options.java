@@ -74,9 +74,11 @@ public final class Options {
     public static final Option<Duration> SHARD_MAP_MIN_REFRESH_INTERVAL = Option.duration("shardMapMinRefreshInterval",
             Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10),
             "Shortest interval between ListShards refreshes of one stream.");
-    /** One request in flight per shard. */
-    public static final Option<Boolean> PRESERVE_SHARD_ORDER = Option.flag("preserveShardOrder", true,
-            "At most one request in flight per shard, so records of a partition key are written in order.");
+    /** How strictly records of one key keep the order they were added in. */
+    public static final Option<io.shardwise.producer.Ordering> ORDERING = Option.choice("ordering",
+            io.shardwise.producer.Ordering.class, io.shardwise.producer.Ordering.SHARD,
+            "Order kept per key: NONE (requests of a shard overlap), SHARD (one request in flight per shard: in order"
+                    + " unless a record is retried) or KEY_STRICT (in order whatever fails, is retried or resharded).");
     /** An adaptive rate limiter per shard. */
     public static final Option<Boolean> SHARD_RATE_LIMITING = Option.flag("shardRateLimiting", true,
             "Adaptive (AIMD) rate limiter per predicted shard.");
@@ -116,7 +118,7 @@ public final class Options {
     /** The options of {@code ProducerConfig}, in the order of its {@code toString}. */
     public static final List<Option<?>> KINESIS = List.of(RECORD_MAX_BUFFERED_TIME, COLLECTION_MAX_COUNT,
             COLLECTION_MAX_SIZE, MAX_RECORD_SIZE, MAX_IN_FLIGHT_REQUESTS, REQUEST_TIMEOUT, RECORD_TTL, MAX_ATTEMPTS,
-            RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX, SHARD_MAP_MIN_REFRESH_INTERVAL, PRESERVE_SHARD_ORDER,
+            RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX, SHARD_MAP_MIN_REFRESH_INTERVAL, ORDERING,
             FAIL_IF_THROTTLED, SHARD_RATE_LIMITING, SHARD_RATE_LIMIT_FACTOR, MAX_OUTSTANDING_RECORDS,
             MAX_OUTSTANDING_BYTES, MAX_BLOCK_TIME, AGGREGATION_ENABLED, AGGREGATION_MAX_SIZE, AGGREGATION_MAX_COUNT,
             AGGREGATION_MAX_USER_RECORD_SIZE, AGGREGATION_PRESERVES_PARTITION_KEYS);

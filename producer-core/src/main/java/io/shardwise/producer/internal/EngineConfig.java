@@ -1,5 +1,6 @@
 package io.shardwise.producer.internal;
 
+import io.shardwise.producer.Ordering;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.firehose.FirehoseProducerConfig;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import java.time.Duration;
  * @param maxBlockTime how long an add waits for room
  * @param maxRecordSize largest record accepted (data plus partition key, or packed size)
  * @param failIfThrottled whether a throttled record fails at once instead of being retried
- * @param shardOrdered whether at most one request per shard is in flight (Kinesis' preserveShardOrder)
+ * @param ordering how strictly records of one key keep their added order ({@link Ordering#NONE} for Firehose)
  * @param shardRecordsPerSecond per-shard pacing ceiling in records/s; 0 turns pacing off
  * @param shardBytesPerSecond per-shard pacing ceiling in bytes/s
  * @param shardMapMinRefreshNanos least time between two shard-map loads of a stream
@@ -34,7 +35,7 @@ import java.time.Duration;
 record EngineConfig(long lingerNanos, int maxEntriesPerRequest, long maxBytesPerRequest, int maxInFlightRequests,
                     Duration requestTimeout, long recordTtlNanos, int maxAttempts, Duration retryBackoffBase,
                     Duration retryBackoffMax, long maxOutstandingRecords, long maxOutstandingBytes, Duration maxBlockTime,
-                    int maxRecordSize, boolean failIfThrottled, boolean shardOrdered, double shardRecordsPerSecond,
+                    int maxRecordSize, boolean failIfThrottled, Ordering ordering, double shardRecordsPerSecond,
                     double shardBytesPerSecond, long shardMapMinRefreshNanos, Aggregation aggregation, String description) {
 
     /** The service's per-shard write limits, scaled by the configured factor. */
@@ -51,7 +52,7 @@ record EngineConfig(long lingerNanos, int maxEntriesPerRequest, long maxBytesPer
         return new EngineConfig(c.recordMaxBufferedTime().toNanos(), c.collectionMaxCount(), c.collectionMaxSize(),
                 c.maxInFlightRequests(), c.requestTimeout(), c.recordTtl().toNanos(), c.maxAttempts().orElse(0),
                 c.retryBackoffBase(), c.retryBackoffMax(), c.maxOutstandingRecords(), c.maxOutstandingBytes(), c.maxBlockTime(),
-                c.maxRecordSize(), c.failIfThrottled(), c.preserveShardOrder(), SHARD_RECORDS_PER_SECOND * factor,
+                c.maxRecordSize(), c.failIfThrottled(), c.ordering(), SHARD_RECORDS_PER_SECOND * factor,
                 SHARD_BYTES_PER_SECOND * factor, c.shardMapMinRefreshInterval().toNanos(), aggregation, c.toString());
     }
 
@@ -66,7 +67,17 @@ record EngineConfig(long lingerNanos, int maxEntriesPerRequest, long maxBytesPer
         return new EngineConfig(c.recordMaxBufferedTime().toNanos(), c.collectionMaxCount(), c.collectionMaxSize(),
                 c.maxInFlightRequests(), c.requestTimeout(), c.recordTtl().toNanos(), c.maxAttempts().orElse(0),
                 c.retryBackoffBase(), c.retryBackoffMax(), c.maxOutstandingRecords(), c.maxOutstandingBytes(), c.maxBlockTime(),
-                FirehoseProducerConfig.MAX_RECORD_SIZE, false, false, 0, 0, 0, packing, c.toString());
+                FirehoseProducerConfig.MAX_RECORD_SIZE, false, Ordering.NONE, 0, 0, 0, packing, c.toString());
+    }
+
+    /** @return whether a shard has at most one request in flight ({@link Ordering#SHARD} or stricter) */
+    boolean shardOrdered() {
+        return ordering != Ordering.NONE;
+    }
+
+    /** @return whether records of one key keep their order whatever fails ({@link Ordering#KEY_STRICT}) */
+    boolean keyStrict() {
+        return ordering == Ordering.KEY_STRICT;
     }
 
     /** @return whether records are paced per shard */

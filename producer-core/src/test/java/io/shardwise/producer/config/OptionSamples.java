@@ -10,7 +10,7 @@ public final class OptionSamples {
     /**
      * @param option an option
      * @param <T> its type
-     * @return a valid value other than its default: a flag flipped, another delimiter, the back-off
+     * @return a valid value other than its default: a flag flipped, another constant of a choice, another delimiter, the back-off
      *     base's minimum (so that it stays below the default back-off maximum), else the maximum (the
      *     minimum when the maximum is the default)
      */
@@ -22,6 +22,10 @@ public final class OptionSamples {
         }
         if (option.type() == byte[].class) {
             return (T) new byte[] {'|', '|'};
+        }
+        if (option.type().isEnum()) {
+            T[] all = option.type().getEnumConstants();
+            return all[0].equals(d) ? all[all.length - 1] : all[0];
         }
         if (option.equals(Options.RETRY_BACKOFF_BASE)) {
             return option.min().orElseThrow();

@@ -93,7 +93,7 @@ class ApplicationCompletedFutureTest {
             SteeredClient steered = new SteeredClient(client);
             // Unordered so that every record goes out at once, however the sender splits them into requests.
             KinesisProducer producer = FaultTestSupport.producer(steered, STREAM, bounded()
-                    .recordMaxBufferedTime(Duration.ofMinutes(1)).aggregationEnabled(false).preserveShardOrder(false)
+                    .recordMaxBufferedTime(Duration.ofMinutes(1)).aggregationEnabled(false).ordering(io.shardwise.producer.Ordering.NONE)
                     .shardRateLimiting(false).build());
             try {
                 warmUp(producer);

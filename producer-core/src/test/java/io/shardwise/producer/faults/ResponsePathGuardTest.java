@@ -50,7 +50,7 @@ class ResponsePathGuardTest {
              RejectingExecutor executor = new RejectingExecutor(2, rejectEvery)) {
             // One request in flight at a time, one per shard, 10 records per request: 30 requests or more, one after
             // the other. A slot or a shard lock that a rejected task leaks stops everything behind it.
-            ProducerConfig config = FaultTestSupport.fastConfig().maxInFlightRequests(1).preserveShardOrder(true)
+            ProducerConfig config = FaultTestSupport.fastConfig().maxInFlightRequests(1).ordering(io.shardwise.producer.Ordering.SHARD)
                     .aggregationEnabled(false).collectionMaxCount(10).shardRateLimiting(false).build();
             KinesisProducer producer = KinesisProducer.builder().kinesisClient(client).streamName(STREAM).config(config)
                     .callbackExecutor(executor).build();

@@ -206,7 +206,7 @@ final class Simulation {
         maxOutstandingRecords = pick("maxOutstanding", List.of(100_000L, 100_000L, 64L, 150L));
         ProducerConfig.Builder config = ProducerConfig.builder()
                 .aggregationEnabled(aggregation)
-                .preserveShardOrder(ordered)
+                .ordering(ordered ? io.shardwise.producer.Ordering.SHARD : io.shardwise.producer.Ordering.NONE)
                 .shardRateLimiting(limiter)
                 .shardRateLimitFactor(Math.max(0.1, factor))
                 .recordMaxBufferedTime(Duration.ofMillis(pick("lingerMs", List.of(0, 5, 50, 200))))

@@ -43,6 +43,22 @@ final class OptionBinding {
         }
     }
 
+    /**
+     * Fails start-up when a property that was replaced is still set: ignoring it would silently
+     * change what the application asked for.
+     *
+     * @param environment the application's environment
+     * @param prefix the properties' prefix
+     * @param name the replaced property, in kebab case
+     * @param replacement what to set instead
+     * @throws IllegalArgumentException naming the property and its replacement, if it is set
+     */
+    static void refuseReplaced(Environment environment, String prefix, String name, String replacement) {
+        if (Binder.get(environment).bind(prefix + "." + name, Bindable.of(String.class)).isBound()) {
+            throw new IllegalArgumentException(prefix + "." + name + " was replaced by " + prefix + "." + replacement);
+        }
+    }
+
     private static <T> void bindOne(Binder binder, String prefix, Option<T> option, Setter setter) {
         binder.bind(prefix + "." + option.propertyName(), Bindable.of(option.propertyType()))
                 .map(option::fromProperty)

@@ -80,7 +80,8 @@ public class ShardwiseProducerAutoConfiguration {
      * @param environment the environment the options are bound from
      * @param kpl the KPL properties file's settings, if one is configured
      * @return the producer configuration
-     * @throws IllegalArgumentException naming the option and its range, if a value is out of range
+     * @throws IllegalArgumentException naming the option and its range, if a value is out of range, or
+     *     naming the replacement of a property that no longer exists ({@code preserve-shard-order})
      */
     @Bean
     @ConditionalOnMissingBean
@@ -88,6 +89,8 @@ public class ShardwiseProducerAutoConfiguration {
         KplProperties file = kpl.getIfAvailable();
         ProducerConfig.Builder builder = (file == null ? ProducerConfig.defaults() : file.producerConfig()).toBuilder();
         OptionBinding.bind(environment, ShardwiseProducerProperties.PREFIX, ProducerConfig.options(), builder::set);
+        OptionBinding.refuseReplaced(environment, ShardwiseProducerProperties.PREFIX, "preserve-shard-order",
+                "ordering (SHARD for true, NONE for false, or KEY_STRICT: see the README's Ordering section)");
         return builder.build();
     }
 

@@ -34,10 +34,14 @@ class OptionBindingTest {
                     "shardwise.firehose.enabled=true", "shardwise.firehose.region=us-east-1",
                     "shardwise.firehose.endpoint=http://127.0.0.1:9");
 
-    /** Its minimum (a flipped flag, another delimiter): never the default, and the back-off rule holds. */
+    /** Its minimum (a flipped flag, another constant, another delimiter): never the default, and the back-off rule holds. */
     private static Object sample(Option<?> o) {
         if (o.type() == Boolean.class) {
             return !(Boolean) o.defaultValue();
+        }
+        if (o.type().isEnum()) {
+            Object[] all = o.type().getEnumConstants();
+            return all[0].equals(o.defaultValue()) ? all[all.length - 1] : all[0];
         }
         return o.type() == byte[].class ? "||".getBytes(StandardCharsets.UTF_8) : o.min().orElseThrow();
     }

@@ -56,7 +56,7 @@ class ShardwiseProducerAutoConfigurationTest {
                         "shardwise.producer.shard-rate-limit-factor=1.5",
                         "shardwise.producer.max-outstanding-records=1000",
                         "shardwise.producer.max-block-time=0s",
-                        "shardwise.producer.preserve-shard-order=false",
+                        "shardwise.producer.ordering=key-strict",
                         "shardwise.producer.fail-if-throttled=true")
                 .run(context -> {
                     ProducerConfig c = context.getBean(KinesisProducer.class).config();
@@ -70,7 +70,7 @@ class ShardwiseProducerAutoConfigurationTest {
                     assertThat(c.shardRateLimitFactor()).isEqualTo(1.5);
                     assertThat(c.maxOutstandingRecords()).isEqualTo(1000);
                     assertThat(c.maxBlockTime()).isZero();
-                    assertThat(c.preserveShardOrder()).isFalse();
+                    assertThat(c.ordering()).isEqualTo(io.shardwise.producer.Ordering.KEY_STRICT);
                     assertThat(c.failIfThrottled()).isTrue();
                 });
     }
@@ -148,6 +148,13 @@ class ShardwiseProducerAutoConfigurationTest {
     void anInvalidPropertyFailsTheContextNamingTheField() {
         runner.withPropertyValues("shardwise.producer.collection-max-count=501").run(context ->
                 assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("collectionMaxCount"));
+    }
+
+    @Test
+    void theReplacedPreserveShardOrderPropertyFailsTheContextNamingItsReplacement() {
+        runner.withPropertyValues("shardwise.producer.preserve-shard-order=false").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("shardwise.producer.preserve-shard-order was replaced by shardwise.producer.ordering"));
     }
 
     @Test
