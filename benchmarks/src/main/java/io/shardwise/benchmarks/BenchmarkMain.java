@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchmarkMain {
     static final String STREAM = "bench";
-    static final List<String> ALL_PRODUCERS = List.of("shardwise", Workload.SHARDWISE_10MS, "kpl", "sdk");
+    static final List<String> ALL_PRODUCERS = List.of("shardwise", Workload.SHARDWISE_10MS, Workload.SHARDWISE_STRICT,
+            "kpl", "sdk");
 
     private BenchmarkMain() {
     }
@@ -66,19 +67,22 @@ public final class BenchmarkMain {
             benchmarks/run --jfr-summary FILE   top frames of a JFR recording
             options:
               --quick                  record counts / 20, timed runs 5 s (latency, scale-out 3 s), one workload
-                                       per new family, Shardwise only (the CI smoke run); writes
+                                       per new family, Shardwise only (ordering: oa-f1, KEY_STRICT only; the CI
+                                       smoke run); writes
                                        benchmarks/target/benchmarks-quick.md unless --out is given
               --scale X                divide record counts by X (default 1)
               --seconds S              length of the timed runs (d, e, the round-trip sweep; default 30)
               --latency-seconds S      length of each latency run (default 15)
               --scale-out-seconds S    length of each scale-out run (default 20)
               --workloads a,b,...      workloads by id (a..e, r0 r50 r100 r300, l10-100 .. l90-1k, s2 s4 s8 sh,
-                                       a-cold) or family (main = a..e, roundtrip, latency, scaleout, cold);
-                                       default all families
-              --producers p,...        shardwise,shardwise-10ms,kpl,sdk (default all; shardwise-10ms runs in the
-                                       latency workloads only)
+                                       a-cold, oa od oa-f1 od-f1 oa-f1-k1k) or family (main = a..e, roundtrip,
+                                       latency, scaleout, cold, ordering); default all families
+              --producers p,...        shardwise,shardwise-10ms,shardwise-strict,kpl,sdk (default all;
+                                       shardwise-10ms runs in the latency workloads only, shardwise-strict
+                                       (ordering KEY_STRICT) in the ordering workloads only)
               --out FILE               Markdown report (default docs/benchmarks.md)
-              --profile                record JFR in the Shardwise runs, summarise top frames
+              --profile                record JFR in the Shardwise runs (shardwise, shardwise-strict), summarise
+                                       top frames
               --plain-http             diagnostic: Shardwise and the SDK over plain HTTP (the KPL needs TLS);
                                        not a fair comparison
               --shardwise-unordered    diagnostic: Shardwise with preserveShardOrder(false) instead of the default
@@ -238,6 +242,8 @@ public final class BenchmarkMain {
                 .recordListener(verifier)
                 .build()) {
             verifier.shards(kinesis.shards(STREAM));
+            // warm-up included: the retry paths are compiled before GO too
+            kinesis.faults().entryFailureRate(w.entryFailureRate());
             kinesis.start();
             List<String> jvm = new ArrayList<>(o.childJvmOptions);
             jvm.add("-Djavax.net.ssl.trustStore=" + cert.trustStore.toAbsolutePath());
@@ -252,15 +258,17 @@ public final class BenchmarkMain {
                     List<String> args = new ArrayList<>(List.of("producer=" + producer, "port=" + kinesis.port(),
                             "stream=" + STREAM, "size=" + w.recordSize(), "id=" + i, "warmup=" + w.warmupRecords(), "warmupSeconds=" + o.warmupSeconds,
                             "scheme=" + (tls ? "https" : "http"), "unordered=" + o.shardwiseUnordered, "kplCap=" + o.kplCap, "sdkCap=" + o.sdkCap, "sdkConcurrency=" + o.sdkConcurrency,
-                            "cold=" + w.cold(), "openLoop=" + w.openLoop(), "hotShare=" + w.hotShare(), "shards=" + w.shards()));
+                            "cold=" + w.cold(), "openLoop=" + w.openLoop(), "hotShare=" + w.hotShare(), "shards=" + w.shards(),
+                            "keys=" + w.keys()));
                     if (w.timed()) {
                         args.add("rate=" + w.ratePerProcess());
                     } else {
                         args.add("records=" + w.records());
                     }
-                    if (o.profile && producer.equals("shardwise") && i == 0) {
+                    if (o.profile && (producer.equals("shardwise") || producer.equals(Workload.SHARDWISE_STRICT))
+                            && i == 0) {
                         Files.createDirectories(o.workDir.resolve("jfr"));
-                        jfr = o.workDir.resolve("jfr").resolve("shardwise-" + w.id() + ".jfr").toAbsolutePath();
+                        jfr = o.workDir.resolve("jfr").resolve(producer + "-" + w.id() + ".jfr").toAbsolutePath();
                         args.add("jfr=" + jfr);
                     }
                     // the KPL 1.1.1 needs a newer protobuf runtime than the project's (see the parent pom)
@@ -326,7 +334,8 @@ public final class BenchmarkMain {
                 Row row = Row.of(w, producer, results, c0, c1, t0, t1, drained, window, verifier,
                         endpointCpu / (double) ProcStats.TICKS_PER_SECOND, shardIds);
                 if (jfr != null && Files.exists(jfr)) {
-                    profiles.put(w.id(), "Shardwise, workload (" + w.id() + "): " + JfrSummary.summarize(jfr, 25));
+                    profiles.put(w.id() + " " + producer, producer + ", workload (" + w.id() + "): "
+                            + JfrSummary.summarize(jfr, 25));
                 }
                 return row;
             } finally {

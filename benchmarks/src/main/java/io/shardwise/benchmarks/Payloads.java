@@ -38,7 +38,23 @@ final class Payloads {
         }
     }
 
+    /** Fixed keys {@link #nextKey()} draws from, or null for a fresh random key each time. */
+    private String[] fixedKeys;
+
+    /** From now on {@link #nextKey()} returns one of {@code count} random keys, drawn at random. */
+    void limitKeys(int count) {
+        String[] k = new String[count];
+        for (int i = 0; i < count; i++) {
+            k[i] = randomKey();
+        }
+        fixedKeys = k;
+    }
+
     String nextKey() {
+        return fixedKeys != null ? fixedKeys[random.nextInt(fixedKeys.length)] : randomKey();
+    }
+
+    private String randomKey() {
         return Long.toHexString(random.nextLong());
     }
 
@@ -51,7 +67,7 @@ final class Payloads {
         long end = Long.divideUnsigned(-1L, shards); // upper 64 bits of the first shard's end, rounded down
         MessageDigest md5 = md5();
         while (true) {
-            String key = nextKey();
+            String key = randomKey();
             byte[] d = md5.digest(key.getBytes(StandardCharsets.UTF_8));
             long high = 0;
             for (int i = 0; i < 8; i++) {

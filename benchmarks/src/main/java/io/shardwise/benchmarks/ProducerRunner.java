@@ -1,5 +1,6 @@
 package io.shardwise.benchmarks;
 
+import io.shardwise.producer.Ordering;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
- * The forked producer process: one producer ({@code shardwise}, {@code kpl} or {@code sdk}) driven
+ * The forked producer process: one producer ({@code shardwise} and its variants, {@code kpl} or {@code sdk}) driven
  * from one thread against the endpoint the parent ({@link BenchmarkMain}) runs, so that this
  * process's CPU and memory (and its children's: the KPL daemon) are the producer's alone.
  *
@@ -28,7 +29,8 @@ import jdk.jfr.Recording;
  * each record's scheduled time, and after STOP the process waits for every acknowledgement before it
  * reports. With {@code cold=true} it says READY before building the producer and builds it on GO (no
  * warm-up), reporting the build time and the time to the first acknowledgement. {@code hotShare=F}
- * keys that fraction of the records to the first of {@code shards} shards. CPU and peak RSS cover
+ * keys that fraction of the records to the first of {@code shards} shards; {@code keys=N} draws the
+ * partition keys from N fixed ones instead of a fresh one per record. CPU and peak RSS cover
  * this JVM and its descendants, measured between GO and the end.
  */
 public final class ProducerRunner {
@@ -64,6 +66,10 @@ public final class ProducerRunner {
         double hotShare = Double.parseDouble(a.getOrDefault("hotShare", "0"));
         int shards = Integer.parseInt(a.getOrDefault("shards", "1"));
         Payloads payloads = new Payloads(0x5eed0000L + id * 7919L + producer.hashCode(), size, id);
+        int keyCount = Integer.parseInt(a.getOrDefault("keys", "0"));
+        if (keyCount > 0) {
+            payloads.limitKeys(keyCount);
+        }
         Keys keys = hotShare > 0
                 ? new Keys(payloads, hotShare, shards, new SplittableRandom(0x407L + id))
                 : new Keys(payloads, 0, shards, null);
@@ -206,15 +212,16 @@ public final class ProducerRunner {
 
     private static Driver newDriver(String producer, Map<String, String> a, String host, int port, String stream,
             String scheme, int kplCap, int sdkCap, int sdkConcurrency) {
-        boolean ordered = !Boolean.parseBoolean(a.getOrDefault("unordered", "false"));
+        Ordering ordering = Boolean.parseBoolean(a.getOrDefault("unordered", "false")) ? Ordering.NONE : Ordering.SHARD;
         return switch (producer) {
-            case "shardwise" -> new ShardwiseDriver(scheme, host, port, stream, ordered, null);
-            case Workload.SHARDWISE_10MS -> new ShardwiseDriver(scheme, host, port, stream, ordered, Duration.ofMillis(10));
+            case "shardwise" -> new ShardwiseDriver(scheme, host, port, stream, ordering, null);
+            case Workload.SHARDWISE_10MS -> new ShardwiseDriver(scheme, host, port, stream, ordering, Duration.ofMillis(10));
+            case Workload.SHARDWISE_STRICT -> new ShardwiseDriver(scheme, host, port, stream, Ordering.KEY_STRICT, null);
             // the KPL's daemon resolves "localhost"; the certificate is not verified
             case "kpl" -> new KplDriver("localhost", port, stream, kplCap);
             case "sdk" -> new SdkDriver(scheme, host, port, stream, sdkConcurrency, sdkCap);
             default -> throw new IllegalArgumentException("producer must be shardwise, " + Workload.SHARDWISE_10MS
-                    + ", kpl or sdk: " + producer);
+                    + ", " + Workload.SHARDWISE_STRICT + ", kpl or sdk: " + producer);
         };
     }
 

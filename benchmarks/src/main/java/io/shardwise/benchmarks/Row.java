@@ -49,6 +49,8 @@ import java.util.Map;
  * @param hotShardUse runs with a hot shard: the hot shard's bytes / its byte limit over the window
  * @param otherShardsUse runs with a hot shard: the other shards' together
  * @param failureKinds failed records by exception, {@code Kind:count} per process joined with {@code ;}
+ * @param injectedFailureRatio Kinesis entries the endpoint failed by injection ({@code InternalFailure}) /
+ *     entries it received
  */
 record Row(Workload workload, String producer, double recordsPerSecond, double megabytesPerSecond, double cpuSeconds,
         double recordsPerCpuSecond, double peakRssMiB, double p50Millis, double p99Millis, double throttledRatio,
@@ -57,7 +59,7 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
         double endpointCpuSeconds, double kinesisRecordsPerMillion, double putUnitsPerMillion,
         double onDemandGiBPerMillion, double p999Millis, double offeredPerSecond, long behind, long acknowledged,
         long verifiedAfterDrain, double buildMillis, double firstAckMillis, double hotShardUse, double otherShardsUse,
-        String failureKinds) {
+        String failureKinds, double injectedFailureRatio) {
 
     static Row of(Workload w, String producer, List<Map<String, String>> results, FakeKinesis.Counters c0,
             FakeKinesis.Counters c1, Verifier.Snapshot s0, Verifier.Snapshot s1, Verifier.TallySnapshot[] drained,
@@ -138,6 +140,7 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
         long received = c1.entriesReceived() - c0.entriesReceived();
         long throttled = c1.entriesThrottled() - c0.entriesThrottled();
         long stored = c1.entriesStored() - c0.entriesStored();
+        long injected = c1.entriesFailedByInjection() - c0.entriesFailedByInjection();
         double utilisation = Double.NaN;
         String shares = "";
         if (w.timed()) {
@@ -169,7 +172,7 @@ record Row(Workload workload, String producer, double recordsPerSecond, double m
                 h.quantile(0.999) / 1000.0,
                 w.timed() ? w.ratePerProcess() * w.processes() : Double.NaN,
                 behind, acknowledged, verifiedAfterDrain, buildMillis, firstAckMillis, hotShardUse, otherShardsUse,
-                String.join(";", kinds));
+                String.join(";", kinds), received > 0 ? injected / (double) received : 0);
     }
 
     /** {@code count} per million verified user records; NaN if none was verified. */

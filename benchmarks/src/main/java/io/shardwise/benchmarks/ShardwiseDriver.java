@@ -1,6 +1,7 @@
 package io.shardwise.benchmarks;
 
 import io.shardwise.producer.KinesisProducer;
+import io.shardwise.producer.Ordering;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ShardwiseException;
 import java.net.URI;
@@ -11,8 +12,9 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Shardwise as a user would run it: {@code KinesisProducer} with the default {@code ProducerConfig}
- * (only {@code preserveShardOrder} can be switched off, as a diagnostic: {@code --shardwise-unordered};
- * the latency workloads also run it with {@code recordMaxBufferedTime} 10 ms)
+ * (only the {@code ordering} differs: {@code NONE} as a diagnostic, {@code --shardwise-unordered}; the
+ * ordering workloads also run it with {@code KEY_STRICT}; the latency workloads also run it with
+ * {@code recordMaxBufferedTime} 10 ms)
  * and a producer-built client (HTTPS to the endpoint; the forked JVM trusts its self-signed
  * certificate through {@code javax.net.ssl.trustStore}). No outstanding cap in the driver: the
  * producer's own backpressure ({@code maxOutstandingRecords}, blocking add) bounds it.
@@ -21,9 +23,8 @@ final class ShardwiseDriver extends Driver {
     private final KinesisProducer producer;
 
     /** @param linger {@code recordMaxBufferedTime}, or null for the default */
-    ShardwiseDriver(String scheme, String host, int port, String stream, boolean preserveShardOrder, Duration linger) {
-        ProducerConfig.Builder config = ProducerConfig.builder()
-                .ordering(preserveShardOrder ? io.shardwise.producer.Ordering.SHARD : io.shardwise.producer.Ordering.NONE);
+    ShardwiseDriver(String scheme, String host, int port, String stream, Ordering ordering, Duration linger) {
+        ProducerConfig.Builder config = ProducerConfig.builder().ordering(ordering);
         if (linger != null) {
             config.recordMaxBufferedTime(linger);
         }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param id a..e, or the id of a workload of another family (e.g. {@code r100}, {@code l50-1k})
  * @param family which table it belongs to ({@link #MAIN}, {@link #ROUND_TRIP}, {@link #LATENCY},
- *     {@link #SCALE_OUT}, {@link #COLD}); {@code --workloads} selects by id or family
+ *     {@link #SCALE_OUT}, {@link #COLD}, {@link #ORDERING}); {@code --workloads} selects by id or family
  * @param title what it is, for the table
  * @param records user records per producer (count runs), 0 for a timed run
  * @param recordSize bytes of data per user record
@@ -26,18 +26,27 @@ import java.util.List;
  * @param byRecordsToo the offered load is a multiple of whichever shard limit binds first (records/s
  *     or bytes/s); otherwise of the byte limit alone
  * @param cold no warm-up: the process is told GO before it builds its producer
+ * @param entryFailureRate the fraction of PutRecords entries the endpoint fails with {@code InternalFailure}
+ *     ({@code FakeKinesis.faults().entryFailureRate}), warm-up included; 0 for none
+ * @param keys how many distinct partition keys the records are spread over (at random), 0 for a fresh
+ *     random key per record
  */
 record Workload(String id, String family, String title, long records, int recordSize, int shards, double seconds,
         double load, int processes, List<String> producers, int roundTripMillis, double hotShare, boolean openLoop,
-        boolean byRecordsToo, boolean cold) {
+        boolean byRecordsToo, boolean cold, double entryFailureRate, int keys) {
     static final String MAIN = "main";
     static final String ROUND_TRIP = "roundtrip";
     static final String LATENCY = "latency";
     static final String SCALE_OUT = "scaleout";
     static final String COLD = "cold";
-    static final List<String> FAMILIES = List.of(MAIN, ROUND_TRIP, LATENCY, SCALE_OUT, COLD);
+    static final String ORDERING = "ordering";
+    static final List<String> FAMILIES = List.of(MAIN, ROUND_TRIP, LATENCY, SCALE_OUT, COLD, ORDERING);
     /** Shardwise with {@code recordMaxBufferedTime} 10 ms, run in the latency workloads. */
     static final String SHARDWISE_10MS = "shardwise-10ms";
+    /** Shardwise with {@code ordering(Ordering.KEY_STRICT)}, run in the ordering workloads. */
+    static final String SHARDWISE_STRICT = "shardwise-strict";
+    /** The ordering family's figures are KEY_STRICT's as a share of SHARD's; the target for each. */
+    static final double STRICT_TARGET = 0.80;
     static final List<String> THREE = List.of("shardwise", "kpl", "sdk");
 
     boolean timed() {
@@ -68,13 +77,14 @@ record Workload(String id, String family, String title, long records, int record
 
     private static Workload count(String id, String family, String title, long records, int size, int shards,
             List<String> producers, boolean cold) {
-        return new Workload(id, family, title, records, size, shards, 0, 0, 1, producers, 0, 0, false, false, cold);
+        return new Workload(id, family, title, records, size, shards, 0, 0, 1, producers, 0, 0, false, false, cold, 0,
+                0);
     }
 
     private static Workload timed(String id, String family, String title, int size, double seconds, double load,
             int processes, List<String> producers, int roundTripMillis, double hotShare) {
         return new Workload(id, family, title, 0, size, 4, seconds, load, processes, producers, roundTripMillis, hotShare,
-                false, false, false);
+                false, false, false, 0, 0);
     }
 
     /**
@@ -117,7 +127,7 @@ record Workload(String id, String family, String title, long records, int record
                 all.add(new Workload("l" + percent + "-" + sizeName, LATENCY, "latency: 4 shards, " + percent
                         + " % of the stream's limit, " + String.format("%,d", size) + " B, " + fmt(latencySeconds)
                         + " s open loop", 0, size, 4, latencySeconds, percent / 100.0, 1, latencyProducers, 0, 0, true,
-                        true, false));
+                        true, false, 0, 0));
             }
         }
 
@@ -135,7 +145,36 @@ record Workload(String id, String family, String title, long records, int record
         all.add(count("a-cold", COLD, "cold start: " + fmt(scale, 1_000_000) + " x 100 B, random keys, 256 shards, from"
                 + " a fresh JVM (no warm-up; GO before the producer is built)", (long) (1_000_000 / scale), 100, 256,
                 quick ? one : THREE, true));
+
+        // SHARD (the default) against KEY_STRICT, each workload run by both back to back; the smoke run
+        // runs one short KEY_STRICT row with failures (the harness path of injected failures and the
+        // strict producer)
+        List<String> both = List.of("shardwise", SHARDWISE_STRICT);
+        if (!quick) {
+            all.add(ordering(count("oa", ORDERING, "as (a): " + fmt(scale, 1_000_000) + " x 100 B, random keys, 256"
+                    + " shards", (long) (1_000_000 / scale), 100, 256, both, false), 0, 0));
+            all.add(ordering(timed("od", ORDERING, "as (d): 4 shards, " + (int) seconds + " s at 3x the byte limit, "
+                    + limitRecordSize + " B", limitRecordSize, seconds, 3.0, 1, both, 0, 0), 0, 0));
+        }
+        all.add(ordering(count("oa-f1", ORDERING, "as (a), the endpoint failing 1 % of entries with InternalFailure: "
+                + fmt(scale, 1_000_000) + " x 100 B, random keys, 256 shards", (long) (1_000_000 / scale), 100, 256,
+                quick ? List.of(SHARDWISE_STRICT) : both, false), 0.01, 0));
+        if (!quick) {
+            all.add(ordering(timed("od-f1", ORDERING, "as (d), the endpoint failing 1 % of entries with"
+                    + " InternalFailure: 4 shards, " + (int) seconds + " s at 3x the byte limit, " + limitRecordSize
+                    + " B", limitRecordSize, seconds, 3.0, 1, both, 0, 0), 0.01, 0));
+            all.add(ordering(count("oa-f1-k1k", ORDERING, "as (oa-f1), the records spread over 1,000 partition keys"
+                    + " (about 4 a shard; a failed entry holds back later records of its keys): " + fmt(scale,
+                    1_000_000) + " x 100 B, 256 shards", (long) (1_000_000 / scale), 100, 256, both, false), 0.01,
+                    1_000));
+        }
         return all;
+    }
+
+    /** {@code w} with entries failed at {@code entryFailureRate} and records over {@code keys} keys (0: random). */
+    private static Workload ordering(Workload w, double entryFailureRate, int keys) {
+        return new Workload(w.id, w.family, w.title, w.records, w.recordSize, w.shards, w.seconds, w.load, w.processes,
+                w.producers, w.roundTripMillis, w.hotShare, w.openLoop, w.byRecordsToo, w.cold, entryFailureRate, keys);
     }
 
     private static String fmt(double scale, long n) {
