@@ -48,6 +48,10 @@ final class PendingRecord {
     private ShardQueue queue;
     /** When a retry may be sent (set by whoever schedules the retry, read by the sender after hand-over). */
     private long retryAtNanos;
+    /** The order in which the sender took the record in, over all streams (sender thread only). */
+    private long sequence;
+    /** Whether the record holds its key back in its stream's {@link KeyOrder} (sender thread only). */
+    private boolean holdsKey;
 
     /** A Kinesis record, completed with a {@link PutResult} (tests). */
     PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
@@ -75,6 +79,25 @@ final class PendingRecord {
         this.outstanding = outstanding;
         this.epoch = outstanding.register(size);
         future.attach(this);
+    }
+
+    /** The sender took the record in as its {@code sequence}-th: its place in its key's order. */
+    void numbered(long sequence) {
+        this.sequence = sequence;
+    }
+
+    /** @return the order in which the sender took the record in */
+    long sequence() {
+        return sequence;
+    }
+
+    /** @return whether the record holds its key back ({@code Ordering.KEY_STRICT}) */
+    boolean holdsKey() {
+        return holdsKey;
+    }
+
+    void holdsKey(boolean value) {
+        holdsKey = value;
     }
 
     /** The record joins {@code q}, which predicts its shard. */

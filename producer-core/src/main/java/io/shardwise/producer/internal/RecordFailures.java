@@ -27,6 +27,18 @@ final class RecordFailures {
         this(destination, recordTtl, () -> null);
     }
 
+    /**
+     * With {@code KEY_STRICT}: an earlier record of {@code r}'s key failed for good, so {@code r} is not
+     * sent (it would be stored after a gap in its key's sequence).
+     */
+    io.shardwise.producer.PrecedingRecordFailedException precededByFailure(PendingRecord r, RecordFailedException earlier) {
+        return new io.shardwise.producer.PrecedingRecordFailedException("Record for " + destination.describe(r.stream)
+                + " was not sent: a record of the same key added before it failed for good ("
+                + earlier.getClass().getSimpleName() + ": " + earlier.getMessage() + "). With ordering KEY_STRICT the"
+                + " records of a key queued after a failed one fail too, so that no consumer reads the key's sequence with"
+                + " a gap; add them again, in order, if they should still be stored", r.attempts(), earlier);
+    }
+
     /** @param loopFailure what killed the engine's loop, or {@code null} while it runs or after an orderly close */
     RecordFailures(Destination destination, Duration recordTtl, java.util.function.Supplier<Throwable> loopFailure) {
         this.destination = destination;

@@ -38,11 +38,13 @@ final class ResponseHandler {
      * @param predicted records that were sent with a predicted shard
      * @param splits smaller requests carrying the records of a request the service rejected as a
      *     whole with a validation error: sent again so that only the offending records fail
+     * @param failed records that failed for good, with their failures ({@code KEY_STRICT} fails the
+     *     later records of their keys)
      */
     record Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<HeldAggregate> heldForRefresh,
-                   int predicted, List<RequestBatch> splits) {
-        Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results) {
-            this(retries, predictionMisses, results, List.of(), 0, List.of());
+                   int predicted, List<RequestBatch> splits, List<FailedKeys.Failure> failed) {
+        Outcome(List<PendingRecord> retries, int predictionMisses, byte[] results, List<FailedKeys.Failure> failed) {
+            this(retries, predictionMisses, results, List.of(), 0, List.of(), failed);
         }
 
         /**
@@ -58,7 +60,7 @@ final class ResponseHandler {
                     again.add(r);
                 }
             }
-            return new Outcome(again, 0, filled(batch.entryCount(), FAILED));
+            return new Outcome(again, 0, filled(batch.entryCount(), FAILED), List.of());
         }
     }
 
@@ -123,7 +125,8 @@ final class ResponseHandler {
             notifyRequest(o, batch, response, error, nowNanos);
         }
         CompletionRun completions = new CompletionRun();
-        Outcome outcome = settle(batch, response, error, nowNanos, completions);
+        List<FailedKeys.Failure> failed = new ArrayList<>(0);
+        Outcome outcome = settle(batch, response, error, nowNanos, new Settling(completions, failed));
         completions.run();
         if (!outcome.retries().isEmpty() && log.isDebugEnabled()) {
             log.debug("Request to {}: {} of {} user records will be retried ({})", destination.describe(batch.stream()),
@@ -163,7 +166,7 @@ final class ResponseHandler {
 
     /** Decides every record's outcome; the completions it decides are added to {@code done}, to run afterwards. */
     private Outcome settle(RequestBatch batch, Destination.EntryResults response, Throwable error, long nowNanos,
-                           CompletionRun done) {
+                           Settling done) {
         Duration took = Duration.ofNanos(nowNanos - batch.sentNanos());
         List<PendingRecord> retries = new ArrayList<>(0);
         if (error == null && (response == null || response.size() != batch.entryCount())) {
@@ -172,7 +175,7 @@ final class ResponseHandler {
                     + batch.entryCount() + " sent");
             ErrorClassifier.Classified c = new ErrorClassifier.Classified(ErrorClassifier.Kind.RETRYABLE, "MalformedResponse", error.getMessage());
             failAll(batch, c, error, took, nowNanos, retries, done);
-            return new Outcome(retries, 0, filled(batch.entryCount(), FAILED));
+            return new Outcome(retries, 0, filled(batch.entryCount(), FAILED), done.failed());
         }
         if (error != null) {
             ErrorClassifier.Classified c = ErrorClassifier.classify(error);
@@ -186,7 +189,7 @@ final class ResponseHandler {
                         batch.record(i).addAttempt(attempt);
                     }
                     counters.retried.add(batch.recordCount());
-                    return new Outcome(List.of(), 0, filled(batch.entryCount(), FAILED), List.of(), 0, halves);
+                    return new Outcome(List.of(), 0, filled(batch.entryCount(), FAILED), List.of(), 0, halves, List.of());
                 }
             }
             failAll(batch, c, ErrorClassifier.unwrap(error), took, nowNanos, retries, done);
@@ -194,7 +197,7 @@ final class ResponseHandler {
             if (throttled) {
                 counters.throttled.add(batch.entryCount());
             }
-            return new Outcome(retries, 0, filled(batch.entryCount(), throttled ? THROTTLED : FAILED));
+            return new Outcome(retries, 0, filled(batch.entryCount(), throttled ? THROTTLED : FAILED), done.failed());
         }
         int entryCount = response.size();
         byte[] results = new byte[entryCount];
@@ -239,7 +242,7 @@ final class ResponseHandler {
                     held.add(new HeldAggregate(shardId, response.id(i), ok, members));
                     continue;
                 }
-                done.addStored(batch, from, to, shardId, response.id(i), aggregated, ok);
+                done.completions().addStored(batch, from, to, shardId, response.id(i), aggregated, ok);
             } else {
                 if (ErrorClassifier.isThrottling(errorCode)) {
                     results[i] = THROTTLED;
@@ -266,7 +269,7 @@ final class ResponseHandler {
         if (throttled > 0) {
             counters.throttled.add(throttled);
         }
-        return new Outcome(retries, misses, results, held == null ? List.of() : held, predicted, List.of());
+        return new Outcome(retries, misses, results, held == null ? List.of() : held, predicted, List.of(), done.failed());
     }
 
     /**
@@ -312,7 +315,7 @@ final class ResponseHandler {
     }
 
     private void failAll(RequestBatch batch, ErrorClassifier.Classified c, Throwable cause, Duration took,
-                         long nowNanos, List<PendingRecord> retries, CompletionRun done) {
+                         long nowNanos, List<PendingRecord> retries, Settling done) {
         Attempt attempt = Attempt.failed(batch.sentAt(), took, c.code(), c.message());
         for (int i = 0; i < batch.recordCount(); i++) {
             PendingRecord r = batch.record(i);
@@ -323,7 +326,7 @@ final class ResponseHandler {
 
     /** Fails the record, or schedules its retry. */
     private void settleFailed(PendingRecord r, ErrorClassifier.Classified c, Throwable cause, long nowNanos,
-                              List<PendingRecord> retries, CompletionRun done) {
+                              List<PendingRecord> retries, Settling done) {
         if (r.isDone()) {
             return; // failed by close() while its request was in flight
         }
@@ -347,8 +350,13 @@ final class ResponseHandler {
         }
     }
 
-    private static void fail(CompletionRun done, PendingRecord r, RecordFailedException e) {
-        done.add(() -> r.fail(e));
+    /** Where one answer's decisions go: the completions to run, and the records that failed for good. */
+    private record Settling(CompletionRun completions, List<FailedKeys.Failure> failed) {
+    }
+
+    private static void fail(Settling done, PendingRecord r, RecordFailedException e) {
+        done.failed().add(new FailedKeys.Failure(r, e));
+        done.completions().add(() -> r.fail(e));
     }
 
     /** @return the failure of a record that outlived its TTL */

@@ -23,15 +23,32 @@ final class RetryQueue {
         waiting.add(new Entry(r.retryAtNanos(), scheduled++, r));
     }
 
-    /** Hands every record whose back-off has passed to {@code due}, earliest first; records completed meanwhile are dropped. */
+    /**
+     * Hands every record whose back-off has passed to {@code due}, earliest first (records the
+     * application completed meanwhile too: the receiver drops them).
+     */
     void takeDue(long now, Consumer<PendingRecord> due) {
         Entry e;
         while ((e = waiting.peek()) != null && e.atNanos() - now <= 0) {
             waiting.poll();
-            if (!e.record().isDone()) {
-                due.accept(e.record());
-            }
+            due.accept(e.record());
         }
+    }
+
+    /** Removes the waiting records that match and hands them to {@code removed}. */
+    void removeIf(java.util.function.Predicate<PendingRecord> match, Consumer<PendingRecord> removed) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        java.util.List<PendingRecord> out = new java.util.ArrayList<>(0);
+        waiting.removeIf(e -> {
+            if (match.test(e.record())) {
+                out.add(e.record());
+                return true;
+            }
+            return false;
+        });
+        out.forEach(removed);
     }
 
     /** @return the earlier of {@code wakeAt} and the next retry's time */

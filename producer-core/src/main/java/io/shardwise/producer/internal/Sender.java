@@ -53,6 +53,8 @@ final class Sender implements Runnable {
     /** Record completions decided this turn, run on the callback executor at its end (never here). */
     private CompletionRun completions = new CompletionRun();
     private long nextSweepNanos;
+    /** The number the next record taken in gets: its place in its key's order ({@code KEY_STRICT}). */
+    private long nextSequence;
     /** The flush mark seen at the start of the current turn: a newer one must not wait for the park. */
     private long flushMarkSeen;
 
@@ -164,11 +166,12 @@ final class Sender implements Runnable {
         long now = time.nanoTime();
         inbox.runEvents();
         inbox.takeRecords(this::accumulate);
-        retries.takeDue(now, r -> stream(r.stream).queues().requeueFirst(r));
+        retries.takeDue(now, this::retryNow);
         if (now - nextSweepNanos >= 0) {
             sweep(now);
             nextSweepNanos = now + sweepIntervalNanos;
         }
+        failFollowersOfFailedRecords();
         long wakeAt = sendDue(now);
         wakeAt = retries.nextDue(wakeAt);
         if (nextSweepNanos - wakeAt < 0) {
@@ -186,14 +189,55 @@ final class Sender implements Runnable {
     }
 
     private void accumulate(PendingRecord r) {
+        r.numbered(nextSequence++);
         stream(r.stream).queues().enqueue(r);
+    }
+
+    /** A retry's back-off has passed: back to the front of its shard's queue (with KEY_STRICT, to its place). */
+    private void retryNow(PendingRecord r) {
+        StreamAccumulator q = stream(r.stream).queues();
+        if (r.isDone()) {
+            q.releaseKey(r); // completed by the application meanwhile
+        } else {
+            q.requeueFirst(r);
+        }
+    }
+
+    /**
+     * {@code KEY_STRICT}: a record failed for good, so the records of its key added after it that
+     * the producer still holds (queued, or waiting for a retry) fail too, rather than be stored after
+     * a gap in their key's sequence.
+     */
+    private void failFollowersOfFailedRecords() {
+        for (StreamState s : streams.values()) {
+            FailedKeys failed = s.failedKeys();
+            if (failed.isEmpty()) {
+                continue;
+            }
+            StreamAccumulator q = s.queues();
+            q.removeFollowers(failed, (r, f) -> failLater(r, failures.precededByFailure(r, f.error())));
+            retries.removeIf(r -> r.stream.equals(s.stream()) && failed.precedingFailure(r) != null, r -> {
+                q.releaseKey(r);
+                failLater(r, failures.precededByFailure(r, failed.precedingFailure(r).error()));
+            });
+            failed.clear();
+        }
+    }
+
+    /** {@code KEY_STRICT}: {@code r} failed for good with {@code error}; its key's later records fail next. */
+    private void failedForGood(PendingRecord r, io.shardwise.producer.RecordFailedException error) {
+        StreamState s = stream(r.stream);
+        if (s.queues().isKeyStrict()) {
+            s.queues().releaseKey(r);
+            s.failedKeys().add(r, error);
+        }
     }
 
     private StreamState stream(String name) {
         StreamState s = streams.get(name);
         if (s == null) {
             s = new StreamState(name, new StreamAccumulator(name, config.shardRecordsPerSecond(), config.shardBytesPerSecond(),
-                    config.aggregation()), new ShardMapRefresher(config.shardMapMinRefreshNanos()));
+                    config.aggregation(), config.keyStrict()), new ShardMapRefresher(config.shardMapMinRefreshNanos()));
             if (!destination.predictsShards()) {
                 // One queue per stream: an empty map covers nothing, so every record is unpredicted.
                 s.queues().installMap(ShardMap.of(List.of()), time.nanoTime());
@@ -213,7 +257,11 @@ final class Sender implements Runnable {
     }
 
     private void expire(PendingRecord r) {
-        failLater(r, failures.expired(r));
+        io.shardwise.producer.RecordFailedException e = failures.expired(r);
+        if (!r.isDone()) {
+            failedForGood(r, e); // (a record the application completed leaves no gap of the producer's making)
+        }
+        failLater(r, e);
     }
 
     /** Hands this turn's completions to the callback executor as one task. */
@@ -283,6 +331,7 @@ final class Sender implements Runnable {
             int queuesPerRequest = ordered ? Math.max(1, (q.shardCount() + requests.max() - 1) / requests.max()) : Integer.MAX_VALUE;
             while (requests.hasSlot()) {
                 RequestBatch batch = q.assemble(maxCount, maxBytes, ordered, now, this::expire, queuesPerRequest);
+                failFollowersOfFailedRecords(); // records that expired while packing: their keys' later records too
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -335,10 +384,19 @@ final class Sender implements Runnable {
     private void onBatchDone(RequestBatch batch, ResponseHandler.Outcome outcome) {
         long now = time.nanoTime();
         requests.completed(batch, outcome.results(), now);
-        outcome.retries().forEach(retries::add);
-        requests.addSplits(outcome.splits());
         StreamState s = stream(batch.stream());
+        for (PendingRecord r : outcome.retries()) {
+            s.queues().holdKey(r); // KEY_STRICT: its key's later records wait for it
+            retries.add(r);
+        }
+        for (FailedKeys.Failure f : outcome.failed()) {
+            failedForGood(f.record(), f.error());
+        }
+        requests.addSplits(outcome.splits());
         if (!outcome.heldForRefresh().isEmpty()) {
+            for (ResponseHandler.HeldAggregate a : outcome.heldForRefresh()) {
+                a.members().forEach(s.queues()::holdKey);
+            }
             s.held().addAll(outcome.heldForRefresh());
             s.refresher().requestRefresh();
         }
@@ -392,6 +450,7 @@ final class Sender implements Runnable {
             List<PendingRecord> members = a.members();
             if (s.queues().rangeHoldsAll(a.shardId(), members)) {
                 for (int i = 0; i < members.size(); i++) {
+                    s.queues().releaseKey(members.get(i));
                     int sub = i;
                     completeLater(() -> members.get(sub).succeed(a.shardId(), a.sequenceNumber(), sub, true, a.attempt()));
                 }
@@ -400,6 +459,7 @@ final class Sender implements Runnable {
             for (int i = members.size() - 1; i >= 0; i--) {
                 PendingRecord r = members.get(i);
                 if (r.isDone()) {
+                    s.queues().releaseKey(r);
                     continue; // completed by the application meanwhile (its room is already released)
                 }
                 counters.resentFromMisroutedAggregates.increment();
@@ -407,6 +467,7 @@ final class Sender implements Runnable {
                 if (failed == null) {
                     s.queues().requeueFirst(r);
                 } else {
+                    failedForGood(r, failed);
                     failLater(r, failed);
                 }
             }
@@ -433,7 +494,11 @@ final class Sender implements Runnable {
             it.remove();
             for (PendingRecord r : a.members()) {
                 if (!r.isDone()) {
-                    failLater(r, responseHandler.expireHeld(r, a));
+                    io.shardwise.producer.RecordFailedException e = responseHandler.expireHeld(r, a);
+                    failedForGood(r, e);
+                    failLater(r, e);
+                } else {
+                    s.queues().releaseKey(r);
                 }
             }
         }
@@ -535,7 +600,11 @@ final class Sender implements Runnable {
         limits.learnedMaxRecordSize(s.stream(), bytes);
         int max = bytes;
         if (max < config.maxRecordSize()) {
-            s.queues().removeWhere(r -> r.size > max, r -> failLater(r, failures.tooLargeForStream(r, max)));
+            s.queues().removeWhere(r -> r.size > max, r -> {
+                io.shardwise.producer.RecordFailedException e = failures.tooLargeForStream(r, max);
+                failedForGood(r, e);
+                failLater(r, e);
+            });
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.function.Predicate;
  * <p>Confined to the sender thread.
  */
 final class ShardQueue {
-    /** What {@link #scan} does with a visited record. */
-    enum Visit { SKIP, TAKE, STOP }
+    /** What {@link #scan} does with a visited record: leave it, take it, take it and stop, or stop. */
+    enum Visit { SKIP, TAKE, TAKE_LAST, STOP }
 
     /** The predicted shard; {@code null} for the queue of records no open shard covers. */
     private final String shardId;
@@ -30,6 +30,11 @@ final class ShardQueue {
     private final ShardRateLimiter limiter;
     /** Whether its records are aggregated (then the limiter's record count hardly binds: bytes do). */
     private final boolean aggregating;
+    /**
+     * With {@code Ordering.KEY_STRICT}: the last packing found none of its records sendable (their keys
+     * held back); it is not due again until a record joins it or a key is released.
+     */
+    private boolean stalled;
 
     ShardQueue(String shardId) {
         this(shardId, null, false);
@@ -137,16 +142,58 @@ final class ShardQueue {
         return Math.max(1, Math.min(n, Math.min(byRecords, byBytes)));
     }
 
+    /** @return whether no record of it can go until a record joins it or a key is released (see {@link #stall}) */
+    boolean isStalled() {
+        return stalled;
+    }
+
+    /** Packing found every record here held back by its key: not due until that changes. */
+    void stall() {
+        stalled = true;
+    }
+
+    /** A key of its records was released: packing looks again. */
+    void unstall() {
+        stalled = false;
+    }
+
     void addLast(PendingRecord r) {
         r.queuedIn(this);
         records.addLast(r);
         bytes += r.size;
+        stalled = false;
     }
 
     void addFirst(PendingRecord r) {
         r.queuedIn(this);
         records.addFirst(r);
         bytes += r.size;
+        stalled = false;
+    }
+
+    /**
+     * Puts a record back in its place by {@link PendingRecord#sequence()}: after the older records at
+     * the front, before the first newer one. Records of one key thus stay in the order they were
+     * added, whatever order their retries come back in (the front holds few older records: others
+     * coming back, or held back by their key).
+     */
+    void insertInOrder(PendingRecord r) {
+        PendingRecord head = records.peekFirst();
+        if (head == null || head.sequence() > r.sequence()) {
+            addFirst(r);
+            return;
+        }
+        ArrayDeque<PendingRecord> older = new ArrayDeque<>();
+        while (!records.isEmpty() && records.peekFirst().sequence() < r.sequence()) {
+            older.addFirst(records.pollFirst());
+        }
+        records.addFirst(r);
+        r.queuedIn(this);
+        bytes += r.size;
+        for (PendingRecord o : older) {
+            records.addFirst(o);
+        }
+        stalled = false;
     }
 
     /** Puts {@code taken} (records just polled from this queue, in order) back at its front. */
@@ -209,8 +256,8 @@ final class ShardQueue {
 
     /**
      * Visits up to {@code maxVisited} records in order: {@code visitor} says whether each stays
-     * ({@link Visit#SKIP}), leaves the queue ({@link Visit#TAKE}: the visitor has taken it) or ends
-     * the scan ({@link Visit#STOP}, the record stays).
+     * ({@link Visit#SKIP}), leaves the queue ({@link Visit#TAKE}: the visitor has taken it; with
+     * {@link Visit#TAKE_LAST} the scan ends after it) or ends the scan ({@link Visit#STOP}, the record stays).
      */
     void scan(int maxVisited, java.util.function.Function<PendingRecord, Visit> visitor) {
         int visited = 0;
@@ -220,9 +267,12 @@ final class ShardQueue {
             if (v == Visit.STOP) {
                 return;
             }
-            if (v == Visit.TAKE) {
+            if (v == Visit.TAKE || v == Visit.TAKE_LAST) {
                 it.remove();
                 bytes -= r.size;
+                if (v == Visit.TAKE_LAST) {
+                    return;
+                }
             }
         }
     }

@@ -15,7 +15,13 @@ import java.util.function.Predicate;
  * records waiting for the first map. It predicts each record's shard, says when the stream's next
  * request is due ({@link #readyAt}) and has its {@link BatchAssembler} pack it ({@link #assemble}).
  *
+ * <p>With {@code Ordering.KEY_STRICT} it also keeps each queue in added order through retries and
+ * reshards, and the stream's held keys ({@link KeyOrder}).
+ *
  * <p>Confined to the sender thread; no locks.
+ *
+ * <p>Long because every change to the queues (a map installed, prediction off or on again, a retry
+ * back, a key held or released) keeps their order and locks consistent here, in one place.
  */
 final class StreamAccumulator {
     /** {@link #readyAt} of a stream with nothing sendable now or later (compare with ==, never subtract). */
@@ -35,24 +41,35 @@ final class StreamAccumulator {
     private final double shardRecordsPerSecond;
     private final double shardBytesPerSecond;
     private final BatchAssembler assembler;
+    /** With {@code Ordering.KEY_STRICT}, the keys held back; {@code null} otherwise. */
+    private final KeyOrder keyOrder;
+    private static final java.util.Comparator<PendingRecord> BY_SEQUENCE = java.util.Comparator.comparingLong(PendingRecord::sequence);
     /** Scratch list of the records one sweep of a queue removed. */
     private final List<PendingRecord> sweptOut = new ArrayList<>();
 
     /** An accumulator without per-shard rate limiting or aggregation. */
     StreamAccumulator(String stream) {
-        this(stream, 0, 0, null);
+        this(stream, 0, 0, null, false);
+    }
+
+    /** An accumulator keeping shard order only (not {@code KEY_STRICT}). */
+    StreamAccumulator(String stream, double shardRecordsPerSecond, double shardBytesPerSecond, Aggregation aggregation) {
+        this(stream, shardRecordsPerSecond, shardBytesPerSecond, aggregation, false);
     }
 
     /**
      * @param shardRecordsPerSecond per-shard records/s ceiling; 0 turns rate limiting off
      * @param shardBytesPerSecond per-shard bytes/s ceiling
      * @param aggregation how to aggregate, or {@code null} to send every user record as its own entry
+     * @param keyStrict whether records of one key keep their added order whatever fails ({@code Ordering.KEY_STRICT})
      */
-    StreamAccumulator(String stream, double shardRecordsPerSecond, double shardBytesPerSecond, Aggregation aggregation) {
+    StreamAccumulator(String stream, double shardRecordsPerSecond, double shardBytesPerSecond, Aggregation aggregation,
+                      boolean keyStrict) {
         this.stream = stream;
         this.shardRecordsPerSecond = shardRecordsPerSecond;
         this.shardBytesPerSecond = shardBytesPerSecond;
-        this.assembler = new BatchAssembler(aggregation);
+        this.keyOrder = keyStrict ? new KeyOrder() : null;
+        this.assembler = new BatchAssembler(aggregation, keyOrder);
         this.queues = new ShardQueue[] {uncovered};
     }
 
@@ -111,13 +128,75 @@ final class StreamAccumulator {
         }
     }
 
-    /** Queues a record for retry ahead of the others of its (re-)predicted shard: it is older than they are. */
+    /**
+     * Queues a record for retry ahead of the others of its (re-)predicted shard: it is older than they
+     * are. With {@code KEY_STRICT} it goes to its place by added order instead, and releases its key.
+     */
     void requeueFirst(PendingRecord r) {
+        if (keyOrder != null) {
+            requeueInOrder(r);
+            return;
+        }
         if (map == null) {
             awaitingMap.addFirst(r);
         } else {
             queueFor(r).addFirst(r);
         }
+    }
+
+    private void requeueInOrder(PendingRecord r) {
+        if (map == null) {
+            List<PendingRecord> older = new ArrayList<>();
+            while (!awaitingMap.isEmpty() && awaitingMap.peekFirst().sequence() < r.sequence()) {
+                older.add(awaitingMap.pollFirst());
+            }
+            awaitingMap.addFirst(r);
+            for (int i = older.size() - 1; i >= 0; i--) {
+                awaitingMap.addFirst(older.get(i));
+            }
+        } else {
+            queueFor(r).insertInOrder(r);
+        }
+        releaseKey(r);
+    }
+
+    /** @return whether records of one key keep their added order whatever fails ({@code KEY_STRICT}) */
+    boolean isKeyStrict() {
+        return keyOrder != null;
+    }
+
+    /**
+     * With {@code KEY_STRICT}: {@code r} leaves the queues without being stored (retry back-off, an
+     * aggregate held for a map): its key's later records wait until it is {@link #releaseKey released}.
+     * Once per record until released; nothing otherwise.
+     */
+    void holdKey(PendingRecord r) {
+        if (keyOrder != null && !r.holdsKey()) {
+            r.holdsKey(true);
+            keyOrder.hold(r);
+        }
+    }
+
+    /** With {@code KEY_STRICT}: {@code r} is back in its queue, settled or failed; its key may go when no other record holds it. */
+    void releaseKey(PendingRecord r) {
+        if (keyOrder != null && r.holdsKey()) {
+            r.holdsKey(false);
+            if (keyOrder.release(r) && map != null) {
+                queueFor(r).unstall();
+            }
+        }
+    }
+
+    /**
+     * With {@code KEY_STRICT}: removes the queued records that must not be stored because an earlier
+     * record of their key failed for good ({@code failed} maps a key to that record's sequence) and
+     * hands each to {@code removed} with the record it followed.
+     */
+    void removeFollowers(FailedKeys failed, java.util.function.BiConsumer<PendingRecord, FailedKeys.Failure> removed) {
+        if (failed.isEmpty()) {
+            return;
+        }
+        removeWhere(r -> failed.precedingFailure(r) != null, r -> removed.accept(r, failed.precedingFailure(r)));
     }
 
     private ShardQueue queueFor(PendingRecord r) {
@@ -163,6 +242,10 @@ final class StreamAccumulator {
         map = newMap;
         mapGeneration++;
         assembler.restart();
+        if (keyOrder != null) {
+            // Queues merge after a reshard: each new queue keeps its records in added order.
+            queued.sort(BY_SEQUENCE);
+        }
         for (PendingRecord r : queued) {
             queueFor(r).addLast(r);
         }
@@ -198,6 +281,10 @@ final class StreamAccumulator {
         for (int i = 0; i < queues.length - 1; i++) {
             queues[i].drainTo(queued::add);
             queues[i].holdBack(List.of(uncovered)); // their records in flight go first
+        }
+        if (keyOrder != null) {
+            uncovered.drainTo(queued::add);
+            queued.sort(BY_SEQUENCE);
         }
         for (PendingRecord r : queued) {
             uncovered.addLast(r);
@@ -273,7 +360,7 @@ final class StreamAccumulator {
         boolean any = false;
         boolean limited = false;
         for (ShardQueue q : queues) {
-            if (q.isEmpty() || (respectLocks && q.isLocked())) {
+            if (q.isEmpty() || (respectLocks && q.isLocked()) || q.isStalled()) {
                 continue;
             }
             int sendable = q.sendableNow(now);

@@ -14,10 +14,12 @@ import java.util.List;
  * @param refresher its shard-map loads
  * @param prediction its prediction health
  * @param held aggregates stored on an unexpected shard, waiting for the next map
+ * @param failedKeys with {@code KEY_STRICT}, records that failed for good since the loop last failed
+ *     their keys' later records
  */
 record StreamState(String stream, StreamAccumulator queues, ShardMapRefresher refresher, PredictionHealth prediction,
-                   List<ResponseHandler.HeldAggregate> held) {
+                   List<ResponseHandler.HeldAggregate> held, FailedKeys failedKeys) {
     StreamState(String stream, StreamAccumulator queues, ShardMapRefresher refresher) {
-        this(stream, queues, refresher, new PredictionHealth(), new ArrayList<>());
+        this(stream, queues, refresher, new PredictionHealth(), new ArrayList<>(), new FailedKeys());
     }
 }

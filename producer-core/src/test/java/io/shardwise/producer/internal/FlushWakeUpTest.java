@@ -25,24 +25,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class FlushWakeUpTest {
 
     /** Answers every entry as stored; no shards (one queue), so no ListShards. */
-    private static final class StoringDestination implements Destination {
+    private static final class StoringDestination extends UnshardedTestDestination {
         private final AtomicInteger sequence = new AtomicInteger();
         private final AtomicInteger requests = new AtomicInteger();
-
-        @Override
-        public String serviceName() {
-            return "Kinesis";
-        }
-
-        @Override
-        public String streamNoun() {
-            return "stream";
-        }
-
-        @Override
-        public boolean predictsShards() {
-            return false;
-        }
 
         @Override
         public CompletableFuture<EntryResults> send(String stream, RequestBatch batch, Duration timeout) {
@@ -52,10 +37,6 @@ class FlushWakeUpTest {
                 entries.add(PutRecordsResultEntry.builder().shardId("shardId-0").sequenceNumber("" + sequence.incrementAndGet()).build());
             }
             return CompletableFuture.completedFuture(EntryResults.of(entries, KinesisDestination.RESULT_FIELDS));
-        }
-
-        @Override
-        public void close() {
         }
     }
 
