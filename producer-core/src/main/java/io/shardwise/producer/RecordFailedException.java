@@ -9,7 +9,7 @@ import java.util.List;
  *
  * <p>Subclasses say why: {@link StreamNotFoundException}, {@link RecordRejectedException},
  * {@link RetriesExhaustedException}, {@link RecordExpiredException}, {@link RecordThrottledException},
- * {@link ProducerClosedException}, {@link ProducerFailedException}.
+ * {@link ProducerClosedException}, {@link ProducerFailedException}, {@link PrecedingRecordFailedException}.
  *
  * <p>{@link #userRecord()} gives the record that failed (stream, partition key, explicit hash key and
  * data), so a handler that only sees the exception can log, park or re-send it (the KPL's

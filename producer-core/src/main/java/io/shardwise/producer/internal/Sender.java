@@ -385,12 +385,25 @@ final class Sender implements Runnable {
         long now = time.nanoTime();
         requests.completed(batch, outcome.results(), now);
         StreamState s = stream(batch.stream());
+        if (s.queues().isKeyStrict() && batch.isResent()) {
+            // A part of a request rejected whole held its records' keys while in flight: released here,
+            // held again below if retried.
+            for (int i = 0; i < batch.recordCount(); i++) {
+                s.queues().releaseKey(batch.record(i));
+            }
+        }
         for (PendingRecord r : outcome.retries()) {
             s.queues().holdKey(r); // KEY_STRICT: its key's later records wait for it
             retries.add(r);
         }
         for (FailedKeys.Failure f : outcome.failed()) {
             failedForGood(f.record(), f.error());
+        }
+        for (RequestBatch part : outcome.splits()) {
+            // KEY_STRICT: the parts hold no shard lock; their keys keep the keys' later records back.
+            for (int i = 0; i < part.recordCount(); i++) {
+                s.queues().holdKey(part.record(i));
+            }
         }
         requests.addSplits(outcome.splits());
         if (!outcome.heldForRefresh().isEmpty()) {
