@@ -2,6 +2,7 @@ package io.shardwise.producer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardwise.producer.Ordering;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against {@link SimulatedKinesis} and a misbehaving application, over thousands of seeds, each
  * checked by {@link Simulation}'s invariants.
  *
+ * <p>A third of the seeds run each ordering level. KEY_STRICT runs are held to
+ * {@link Simulation.Invariant#KEY_ORDER}: per key, as the KCL reads the stream (children after
+ * parents), (a) records that succeeded are first read in the order added; (b) a record that failed
+ * but was stored all the same (a request written after it timed out) is first read after every
+ * earlier record of its key, and before every later one added before its failure was decided; (c) a
+ * record that failed and was never stored leaves no gap: no record of its key added before that
+ * failure was decided is stored; (d) a record failed for an earlier one carries a
+ * PrecedingRecordFailedException whose cause is that record's failure. SHARD runs break (a)-(c),
+ * which {@link #shardModeBreaksEveryPartOfKeyStrict} shows, and only count it
+ * ({@code shard.keysBreakingKeyStrict}). With enough seeds the KEY_STRICT runs must have met entry
+ * failures, throttling, requests written after their timeout, splits and merges. While
+ * {@link Simulation#KEY_STRICT_VIOLATIONS_FAIL} is false (the engine treated KEY_STRICT as SHARD),
+ * KEY_STRICT runs only count their violations too ({@code keyStrictViolationsTolerated}).
+ *
  * <p>{@code -Dsimulation.seeds=N} runs N seeds (default 2,000) from {@code -Dsimulation.firstSeed}
  * (default 1); {@code -Dsimulation.seed=S} replays one seed and prints its scenario and counts.
  */
 class DeterministicSimulationTest {
     private static final int DEFAULT_SEEDS = 2_000;
+    /** At most this many seeds run as SHARD to show each part of the KEY_STRICT check failing. */
+    private static final int MAX_SHARD_SEEDS = 1_000;
+    /** With this many seeds, the KEY_STRICT ones must have met every fault (about a third of them are KEY_STRICT). */
+    private static final int MIN_SEEDS_FOR_COVERAGE = 500;
 
     @Test
     void everyInvariantHoldsOverManySeeds() {
@@ -35,6 +54,8 @@ class DeterministicSimulationTest {
             seeds = Integer.getInteger("simulation.seeds", DEFAULT_SEEDS);
         }
         Map<String, Long> totals = new TreeMap<>();
+        Map<String, Long> keyStrictTotals = new TreeMap<>();
+        int keyStrictSeeds = 0;
         List<String> failed = new ArrayList<>();
         Map<Long, Object> failedSeeds = new TreeMap<>();
         long virtualNanos = 0;
@@ -45,6 +66,10 @@ class DeterministicSimulationTest {
             virtualNanos += r.virtualNanos();
             records += r.records();
             r.counts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+            if (r.ordering() == Ordering.KEY_STRICT) {
+                keyStrictSeeds++;
+                r.counts().forEach((k, v) -> keyStrictTotals.merge(k, v, Long::sum));
+            }
             if (seeds == 1) {
                 System.out.println("Simulation seed " + seed + ": " + r.scenario() + "\n  counts " + r.counts()
                         + "\n  trace digest " + Long.toHexString(r.digest()));
@@ -59,8 +84,18 @@ class DeterministicSimulationTest {
         System.out.printf("Simulation: %d seeds, %d schedules, %d records, %.1f virtual s, %.1f wall s, %.1f seeds/s;"
                         + " failed seeds %d %s; %s%n", seeds, seeds, records, virtualNanos / 1e9, wall, seeds / wall,
                 failed.size(), failedSeeds, totals);
+        System.out.printf("Simulation: %d KEY_STRICT seeds; their counts %s%n", keyStrictSeeds, keyStrictTotals);
         for (String f : failed.subList(0, Math.min(5, failed.size()))) {
             System.out.println("Simulation FAILED " + f);
+        }
+        if (seeds >= MIN_SEEDS_FOR_COVERAGE) {
+            // The KEY_STRICT runs met every fault the ordering must survive, and the check looked at them.
+            assertThat(keyStrictSeeds).as("KEY_STRICT seeds").isGreaterThan(seeds / 4);
+            for (String count : List.of("entriesFailedInternally", "entriesThrottledAtArrival", "requestsWrittenAfterTimeout",
+                    "splits", "merges", "keyStrict.pairsA_SUCCEEDED", "keyStrict.pairsB_FAILED_BUT_STORED",
+                    "keyStrict.pairsC_GAP", "keyStrict.pairsExcusedByEarlierFailure")) {
+                assertThat(keyStrictTotals.getOrDefault(count, 0L)).as("%s over the KEY_STRICT seeds", count).isPositive();
+            }
         }
         assertThat(failedSeeds).as("seeds whose schedule broke an invariant (the first five: %s)",
                 failed.subList(0, Math.min(5, failed.size()))).isEmpty();
@@ -134,8 +169,37 @@ class DeterministicSimulationTest {
     @ParameterizedTest
     @ValueSource(longs = {279, 567, 1981, 137, 908, 783, 1626, 1786, 1558, 1627})
     void regressionSeedsFoundByTheSimulation(long seed) {
-        Simulation.Result r = Simulation.run(seed);
+        // Found before KEY_STRICT existed: an ordered producer was SHARD then.
+        Simulation.Result r = Simulation.run(seed, SimulatedKinesis.Sabotage.NONE, Ordering.SHARD);
         assertThat(r.failures().messages).as("seed " + seed + " [" + r.scenario() + "]; replay: " + replay(seed)).isEmpty();
+    }
+
+    /**
+     * The KEY_STRICT check can fail: SHARD mode lets a retried record be stored after later records of
+     * its key (a), and goes on sending a key's records after an earlier one failed for good, whether
+     * that one was never stored (c) or was stored by a request written after it timed out (b). Seeds
+     * run as SHARD wherever they draw an ordered producer, from the first, until each part of
+     * {@link Simulation.Invariant#KEY_ORDER} has found a key that breaks it.
+     */
+    @Test
+    void shardModeBreaksEveryPartOfKeyStrict() {
+        Map<String, Long> totals = new TreeMap<>();
+        Map<Simulation.KeyOrderPart, Long> foundBy = new TreeMap<>();
+        long seed = 1;
+        for (; seed <= MAX_SHARD_SEEDS && foundBy.size() < Simulation.KeyOrderPart.values().length; seed++) {
+            Simulation.Result r = Simulation.run(seed, SimulatedKinesis.Sabotage.NONE, Ordering.SHARD);
+            assertThat(r.failures().messages).as("seed %d", seed).isEmpty();
+            r.counts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+            for (Simulation.KeyOrderPart part : Simulation.KeyOrderPart.values()) {
+                if (r.counts().getOrDefault("shard.keysBreaking" + part, 0L) > 0) {
+                    foundBy.putIfAbsent(part, seed);
+                }
+            }
+        }
+        System.out.println("SHARD mode against KEY_STRICT's check, seeds 1-" + (seed - 1) + ": first broken by " + foundBy
+                + "; " + totals);
+        assertThat(foundBy).as("the first seed whose SHARD run breaks each part of KEY_ORDER")
+                .containsOnlyKeys(Simulation.KeyOrderPart.values());
     }
 
     private static String replay(long seed) {

@@ -168,6 +168,8 @@ final class SimulatedKinesis implements Destination {
     long requestsFailedWhole;
     long requestsTimedOut;
     long requestsTimedOutAfterWrite;
+    /** Of those, requests written after the producer's timeout had already expired (it may have retried them). */
+    long requestsWrittenAfterTimeout;
     long entriesThrottledAtArrival;
     /**
      * Entries sent under the producer's limiter, whose ceiling is within the service's limit, that the
@@ -370,7 +372,9 @@ final class SimulatedKinesis implements Destination {
         boolean neverAnswered = settings.sabotage() == Sabotage.NEVER_ANSWER && random.nextDouble() < 0.05;
         CompletableFuture<EntryResults> answer = new CompletableFuture<>();
         trace.mix(0x5e7d, now, n, sizes.length == 0 ? 0 : sizes[0] + 31L * there + back);
-        clock.after(there, () -> arrive(data, keys, hashKeys, hashes, sizes, limited, failsWhole, answerLost, neverAnswered, back, answer));
+        boolean arrivesAfterTimeout = there > timeoutNanos;
+        clock.after(there, () -> arrive(data, keys, hashKeys, hashes, sizes, limited, failsWhole, answerLost, arrivesAfterTimeout,
+                neverAnswered, back, answer));
         if (answerLost && !neverAnswered) {
             requestsTimedOut++;
             clock.after(timeoutNanos, () -> {
@@ -426,7 +430,7 @@ final class SimulatedKinesis implements Destination {
     }
 
     private void arrive(byte[][] data, String[] keys, String[] hashKeys, BigInteger[] hashes, int[] sizes, Send[] limited,
-                        boolean failsWhole, boolean answerLost, boolean neverAnswered, long back,
+                        boolean failsWhole, boolean answerLost, boolean arrivesAfterTimeout, boolean neverAnswered, long back,
                         CompletableFuture<EntryResults> answer) {
         long now = clock.nanoTime();
         int n = data.length;
@@ -441,6 +445,9 @@ final class SimulatedKinesis implements Destination {
         }
         if (answerLost) {
             requestsTimedOutAfterWrite++;
+            if (arrivesAfterTimeout) {
+                requestsWrittenAfterTimeout++;
+            }
         }
         String[] codes = new String[n];
         String[] messages = new String[n];

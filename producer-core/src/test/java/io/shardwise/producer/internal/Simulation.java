@@ -2,6 +2,8 @@ package io.shardwise.producer.internal;
 
 import io.shardwise.producer.BufferFullException;
 import io.shardwise.producer.KclConsumer;
+import io.shardwise.producer.Ordering;
+import io.shardwise.producer.PrecedingRecordFailedException;
 import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.ProducerObserver;
 import io.shardwise.producer.ProducerStats;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +37,15 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
  * engine is built without its thread and stepped on the {@link SimulationClock}; every task (service
  * answers, callbacks, application actions) runs on the calling thread in virtual-time order.
  *
+ * <p>The producer's ordering level is drawn too: NONE, SHARD or KEY_STRICT, a third of the seeds each.
+ *
  * <p>Invariants are checked at every step (each future completes at most once; outstanding counts
  * stay within bounds; each send within the limiter's window) and at the end (every future completed
  * exactly once; nothing outstanding; no thread left; every acknowledged record read back by the
- * KCL's deaggregator where its result says; order per key; nothing the service accepted sent again
- * except after a lost answer or a misrouted aggregate).
+ * KCL's deaggregator where its result says; order per key while nothing is retried (SHARD and
+ * KEY_STRICT); nothing the service accepted sent again except after a lost answer or a misrouted
+ * aggregate; KEY_STRICT's per-key order whatever fails: {@link Invariant#KEY_ORDER}, see
+ * {@link #checkKeyOrder}).
  */
 final class Simulation {
     private static final long MS = 1_000_000L;
@@ -59,6 +66,12 @@ final class Simulation {
         SEND_WINDOW,
         /** Records of one key stored in the order added (preserved shard order, no retries). */
         ORDER,
+        /**
+         * With {@code KEY_STRICT}: per key, in the KCL's reading, a record's first copy comes after the
+         * first copy of every earlier record of its key, unless that earlier record failed before this
+         * one was added; and a failed record that was never stored leaves no gap (see {@code checkKeyOrder}).
+         */
+        KEY_ORDER,
         /** Nothing the service accepted is sent again, except after a lost answer or a misrouted aggregate. */
         NO_RESEND,
         /** Adds fail only with the typed errors they promise. */
@@ -110,8 +123,8 @@ final class Simulation {
     }
 
     /** What one run did. */
-    record Result(long seed, String scenario, long digest, int records, long virtualNanos, Failures failures,
-                  Map<String, Long> counts) {
+    record Result(long seed, String scenario, Ordering ordering, long digest, int records, long virtualNanos,
+                  Failures failures, Map<String, Long> counts) {
     }
 
     /** One user record the application added. */
@@ -120,16 +133,24 @@ final class Simulation {
         final String key;
         final byte[] data;
         final CompletableFuture<PutResult> future;
+        /** When its add returned, on the simulation's {@linkplain #tick event counter}. */
+        final long addTick;
         int completions;
         boolean appCompleted;
         PutResult result;
         Throwable error;
 
-        Rec(long id, String key, byte[] data, CompletableFuture<PutResult> future) {
+        Rec(long id, String key, byte[] data, CompletableFuture<PutResult> future, long addTick) {
             this.id = id;
             this.key = key;
             this.data = data;
             this.future = future;
+            this.addTick = addTick;
+        }
+
+        /** @return whether the producer (not the application) completed the future with a failure */
+        boolean failedByProducer() {
+            return error != null && !appCompleted;
         }
 
         int attempts() {
@@ -143,10 +164,28 @@ final class Simulation {
         }
     }
 
+    /**
+     * Whether KEY_STRICT runs fail on a broken {@link Invariant#KEY_ORDER}. Until the engine keeps
+     * per-key order (issue 16: it treats KEY_STRICT as SHARD for now), their violations are only
+     * counted ({@code keyStrictViolationsTolerated}), as SHARD runs' are.
+     */
+    static final boolean KEY_STRICT_VIOLATIONS_FAIL = false;
+
     private final long seed;
     private final SimulatedKinesis.Sabotage sabotage;
+    /** The level a seed that draws an ordered producer runs, or {@code null} to draw SHARD or KEY_STRICT. */
+    private final Ordering orderedLevel;
     private final SplittableRandom scenarioRandom;
     private final SplittableRandom appRandom;
+    /**
+     * Draws SHARD or KEY_STRICT for an ordered producer: a stream of its own, so adding KEY_STRICT left
+     * every other draw of a seed (and the schedules of the regression seeds) as it was.
+     */
+    private final SplittableRandom levelRandom;
+    /** Counts adds returning and failures being decided, in the order they happen (one thread). */
+    private long tick;
+    /** When the producer decided each failure (its observer hears it then), on the {@link #tick} counter. */
+    private final Map<Throwable, Long> failureDecided = new IdentityHashMap<>();
     private final SimulationClock clock = new SimulationClock(0);
     private final Failures failures = new Failures();
     private final Trace trace = new Trace();
@@ -168,12 +207,14 @@ final class Simulation {
     private double slowCallbackRate;
     private double flushInCallbackRate;
 
-    private Simulation(long seed, SimulatedKinesis.Sabotage sabotage) {
+    private Simulation(long seed, SimulatedKinesis.Sabotage sabotage, Ordering orderedLevel) {
         this.seed = seed;
         this.sabotage = sabotage;
+        this.orderedLevel = orderedLevel;
         SplittableRandom root = new SplittableRandom(seed);
         this.scenarioRandom = root.split();
         this.appRandom = root.split();
+        this.levelRandom = root.split();
     }
 
     /** Runs the seed's schedule. */
@@ -183,7 +224,16 @@ final class Simulation {
 
     /** Runs the seed's schedule against a service with a deliberate bug. */
     static Result run(long seed, SimulatedKinesis.Sabotage sabotage) {
-        return new Simulation(seed, sabotage).execute();
+        return new Simulation(seed, sabotage, null).execute();
+    }
+
+    /**
+     * Runs the seed's schedule with {@code orderedLevel} wherever the seed draws an ordered producer
+     * (a third of seeds draw NONE whatever this says): {@link Ordering#SHARD} replays a seed as it
+     * ran before KEY_STRICT existed (regression seeds), or runs SHARD where KEY_STRICT would be.
+     */
+    static Result run(long seed, SimulatedKinesis.Sabotage sabotage, Ordering orderedLevel) {
+        return new Simulation(seed, sabotage, java.util.Objects.requireNonNull(orderedLevel)).execute();
     }
 
     private <T> T pick(String name, List<T> choices) {
@@ -196,7 +246,13 @@ final class Simulation {
         SplittableRandom r = scenarioRandom;
         // ---- the producer
         boolean aggregation = pick("aggregation", List.of(true, false));
-        boolean ordered = pick("ordered", List.of(true, true, false));
+        // Drawn as when this was a boolean (ordered twice in three seeds); an ordered producer is SHARD
+        // or KEY_STRICT with even odds, from a stream of its own: a third of the seeds each.
+        boolean ordered = r.nextInt(3) < 2;
+        boolean keyStrict = levelRandom.nextBoolean();
+        Ordering ordering = !ordered ? Ordering.NONE : orderedLevel != null ? orderedLevel
+                : keyStrict ? Ordering.KEY_STRICT : Ordering.SHARD;
+        scenario.append("ordering=").append(ordering).append(' ');
         boolean limiter = pick("limiter", List.of(true, true, true, false));
         double capacity = pick("capacity", List.of(1.0, 0.5, 0.25, 0.1, 0.1));
         double factor = capacity * pick("factorOverCapacity", List.of(1.0, 1.0, 1.0, 0.8, 1.3));
@@ -206,7 +262,7 @@ final class Simulation {
         maxOutstandingRecords = pick("maxOutstanding", List.of(100_000L, 100_000L, 64L, 150L));
         ProducerConfig.Builder config = ProducerConfig.builder()
                 .aggregationEnabled(aggregation)
-                .ordering(ordered ? io.shardwise.producer.Ordering.SHARD : io.shardwise.producer.Ordering.NONE)
+                .ordering(ordering)
                 .shardRateLimiting(limiter)
                 .shardRateLimitFactor(Math.max(0.1, factor))
                 .recordMaxBufferedTime(Duration.ofMillis(pick("lingerMs", List.of(0, 5, 50, 200))))
@@ -314,7 +370,7 @@ final class Simulation {
         if (!threadsAfter.isEmpty()) {
             failures.add(Invariant.THREADS, "the stepped engine started threads " + threadsAfter);
         }
-        checkStored(kinesis, ordered);
+        checkStored(kinesis, ordering);
 
         counts.put("records", (long) records.size());
         counts.put("succeeded", stats.userRecordsSucceeded());
@@ -323,6 +379,7 @@ final class Simulation {
         counts.put("requestsFailedWhole", kinesis.requestsFailedWhole);
         counts.put("requestsTimedOut", kinesis.requestsTimedOut);
         counts.put("requestsTimedOutAfterWrite", kinesis.requestsTimedOutAfterWrite);
+        counts.put("requestsWrittenAfterTimeout", kinesis.requestsWrittenAfterTimeout);
         counts.put("entriesThrottledAtArrival", kinesis.entriesThrottledAtArrival);
         counts.put("limitedEntriesOverArrivalWindow", kinesis.limitedEntriesOverArrivalWindow);
         counts.put("limitedSendsChecked", kinesis.limitedSendsChecked);
@@ -335,7 +392,8 @@ final class Simulation {
         counts.put("resentFromMisroutedAggregates", stats.userRecordsResentFromMisroutedAggregates());
         counts.put("callbacksRejected", callbacks.rejected());
         counts.merge("bufferFull", 0L, Long::sum);
-        return new Result(seed, scenario.toString().trim(), trace.digest(), records.size(), clock.nanoTime(), failures, counts);
+        return new Result(seed, scenario.toString().trim(), ordering, trace.digest(), records.size(), clock.nanoTime(),
+                failures, counts);
     }
 
     private static int dataSize(SplittableRandom r) {
@@ -418,6 +476,7 @@ final class Simulation {
         CompletableFuture<PutResult> future;
         try {
             future = engine.add(SimulatedKinesis.STREAM, key, hashKey, data);
+            tick++;
         } catch (BufferFullException e) {
             counts.merge("bufferFull", 1L, Long::sum);
             trace.mix(0xbf, clock.nanoTime(), id, 0);
@@ -432,7 +491,7 @@ final class Simulation {
             failures.add(Invariant.TYPED_ERRORS, "add threw " + e);
             return;
         }
-        Rec rec = new Rec(id, key, data, future);
+        Rec rec = new Rec(id, key, data, future, tick);
         records.add(rec);
         trace.mix(0xadd, clock.nanoTime(), id, size);
         future.whenComplete((v, e) -> {
@@ -474,6 +533,9 @@ final class Simulation {
         @Override
         public void recordCompleted(String stream, String shardId, int attempts, long bufferedNanos, long totalNanos,
                                     RecordFailedException failure) {
+            if (failure != null) {
+                failureDecided.put(failure, ++tick);
+            }
             maybeThrow();
         }
 
@@ -525,8 +587,10 @@ final class Simulation {
      * Reads every shard back: with the KCL's deaggregator for the shard's range (delivery, order), and
      * unfiltered (every copy of every user record, for the no-resend check).
      */
-    private void checkStored(SimulatedKinesis kinesis, boolean ordered) {
+    private void checkStored(SimulatedKinesis kinesis, Ordering ordering) {
+        boolean ordered = ordering != Ordering.NONE;
         Map<String, KclConsumer.UserRecord> read = new HashMap<>();
+        Map<Long, long[]> firstRead = new HashMap<>();
         Map<Long, List<Copy>> copies = new HashMap<>();
         AggregatorUtil unfiltered = new AggregatorUtil();
         for (SimulatedKinesis.Shard shard : kinesis.shards()) {
@@ -552,6 +616,8 @@ final class Simulation {
             }
             for (KclConsumer.UserRecord u : KclConsumer.readShard(shard.id, stored, shard.start, shard.end)) {
                 read.put(u.location(), u);
+                long[] at = {Long.parseLong(u.sequenceNumber()), u.subSequenceNumber()};
+                firstRead.merge(ByteBuffer.wrap(u.data()).getLong(), at, (a, b) -> compare(a, b) <= 0 ? a : b);
             }
         }
         // Delivery: every acknowledged record at the location its result names.
@@ -636,6 +702,218 @@ final class Simulation {
             }
         }
         counts.put("keysOrderBrokenWithRetries", orderBrokenWithRetries);
+        checkKeyOrder(ordering, firstRead);
+    }
+
+    /** Orders KCL positions (sequence number, then sub-sequence number). */
+    private static int compare(long[] a, long[] b) {
+        return a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]);
+    }
+
+    /** The parts of {@link Invariant#KEY_ORDER}, as named in {@link #checkKeyOrder}'s javadoc. */
+    enum KeyOrderPart {
+        /** Two records that succeeded, stored out of added order. */
+        A_SUCCEEDED,
+        /** A record that failed but was stored anyway, out of order with another of its key. */
+        B_FAILED_BUT_STORED,
+        /** A record that failed and was never stored, while a record added before the failure was. */
+        C_GAP
+    }
+
+    /**
+     * {@link Invariant#KEY_ORDER}: what KEY_STRICT promises a KCL reader of one key (its 128-bit hash
+     * key; in this simulation one partition key, or its explicit hash key). Positions are the first
+     * copy the KCL returns of each record (its deaggregator with the shard's range: an aggregate stored
+     * on a shard whose range does not hold all its records is not read), compared by sequence number,
+     * then sub-sequence number. The simulated sequence numbers grow across the whole stream, and a
+     * shard closes before its children take writes, so that order is the KCL's (children after
+     * parents).
+     *
+     * <p>The producer sends a key's record only after every earlier record of the key is resolved:
+     * acknowledged (so its first copy is already stored), or failed for good, which fails the key's
+     * records added by then too (PrecedingRecordFailedException). A request that timed out may still
+     * be written later, even after the producer gave up on its records, so a failed record can have a
+     * copy anywhere after records of its key added once its failure was decided. The check therefore
+     * takes, for each pair of records {@code e} before {@code l} of one key where {@code l} was read
+     * and the application did not complete {@code e}'s future itself (then the producer dropped it,
+     * its outcome unknown here), and unless {@code e} failed and {@code l} was added after that failure
+     * was decided:
+     * <ul>
+     *   <li>(a) both succeeded: {@code e}'s first copy comes before {@code l}'s;</li>
+     *   <li>(b) either failed, {@code e} was read: the same;</li>
+     *   <li>(c) {@code e} failed and was never read: a gap (records added before the failure was
+     *       decided must have failed too and not be stored).</li>
+     * </ul>
+     * "Decided" is when the producer claimed the failure and told its observer, before it completed
+     * the future on the callback executor; both are ordered with the adds on one counter
+     * ({@link #tick}). A record added then is not held to the failure (its add may have reached the
+     * producer after it).
+     *
+     * <p>Part (d), {@link Invariant#TYPED_ERRORS}: a PrecedingRecordFailedException comes only with
+     * KEY_STRICT; its cause is the RecordFailedException of an earlier record of the same key, whose
+     * failure was decided after this record was added.
+     *
+     * <p>KEY_STRICT runs fail on a violation (see {@link #KEY_STRICT_VIOLATIONS_FAIL}); SHARD and
+     * NONE runs only count the keys that break it ({@code keysBreakingKeyStrict}, per part).
+     */
+    private void checkKeyOrder(Ordering ordering, Map<Long, long[]> firstRead) {
+        Map<String, List<Rec>> byKey = new LinkedHashMap<>();
+        for (Rec rec : records) {
+            byKey.computeIfAbsent(rec.key, k -> new ArrayList<>()).add(rec);
+        }
+        boolean enforced = ordering == Ordering.KEY_STRICT && KEY_STRICT_VIOLATIONS_FAIL;
+        long[] pairs = new long[KeyOrderPart.values().length];
+        long[] keysBroken = new long[KeyOrderPart.values().length];
+        long keysBreaking = 0;
+        long keysChecked = 0;
+        long excusedByFailure = 0;
+        long recordsRead = 0;
+        long failedUnread = 0;
+        for (Map.Entry<String, List<Rec>> e : byKey.entrySet()) {
+            List<Rec> recs = e.getValue();
+            for (Rec rec : recs) {
+                checkPreceding(ordering, rec, recs);
+            }
+            if (ordering == Ordering.NONE) {
+                continue;
+            }
+            EnumSet<KeyOrderPart> broken = EnumSet.noneOf(KeyOrderPart.class);
+            if (recs.size() > 1) {
+                keysChecked++;
+            }
+            int n = recs.size();
+            long[][] at = new long[n][];
+            long[] decidedAt = new long[n];
+            for (int i = 0; i < n; i++) {
+                Rec rec = recs.get(i);
+                at[i] = firstRead.get(rec.id);
+                decidedAt[i] = rec.failedByProducer() ? decided(rec) : Long.MAX_VALUE;
+            }
+            for (int j = 0; j < n; j++) {
+                long[] laterAt = at[j];
+                if (laterAt == null) {
+                    continue;
+                }
+                recordsRead++;
+                Rec later = recs.get(j);
+                for (int i = 0; i < j; i++) {
+                    Rec earlier = recs.get(i);
+                    if (earlier.appCompleted) {
+                        continue;
+                    }
+                    if (later.addTick > decidedAt[i]) {
+                        excusedByFailure++;
+                        continue;
+                    }
+                    long[] earlierAt = at[i];
+                    boolean earlierFailed = decidedAt[i] != Long.MAX_VALUE;
+                    KeyOrderPart part = earlierAt == null && earlierFailed ? KeyOrderPart.C_GAP
+                            : earlierFailed || later.failedByProducer() ? KeyOrderPart.B_FAILED_BUT_STORED
+                            : KeyOrderPart.A_SUCCEEDED;
+                    pairs[part.ordinal()]++;
+                    if (earlierAt != null && compare(earlierAt, laterAt) < 0) {
+                        continue;
+                    }
+                    if (broken.add(part)) {
+                        keysBroken[part.ordinal()]++;
+                        if (enforced) {
+                            failures.add(Invariant.KEY_ORDER, "key " + e.getKey() + " (" + part + "): record " + later.id
+                                    + " " + outcome(later) + ", first read at " + Arrays.toString(laterAt) + ", but record "
+                                    + earlier.id + " added before it " + outcome(earlier) + ", first read at "
+                                    + (earlierAt == null ? "none" : Arrays.toString(earlierAt)) + "; the key's records:"
+                                    + describe(recs.subList(Math.max(0, i - 3), Math.min(n, j + 4)), firstRead));
+                        } else if (ordering == Ordering.KEY_STRICT) {
+                            counts.merge("keyStrictViolationsTolerated", 1L, Long::sum);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (at[i] == null && decidedAt[i] != Long.MAX_VALUE) {
+                    failedUnread++;
+                }
+            }
+            if (!broken.isEmpty()) {
+                keysBreaking++;
+            }
+        }
+        if (ordering == Ordering.NONE) {
+            return;
+        }
+        String prefix = ordering == Ordering.KEY_STRICT ? "keyStrict." : "shard.";
+        counts.put(prefix + "keysChecked", keysChecked);
+        counts.put(prefix + "recordsRead", recordsRead);
+        counts.put(prefix + "failedUnread", failedUnread);
+        counts.put(prefix + "pairsExcusedByEarlierFailure", excusedByFailure);
+        for (KeyOrderPart part : KeyOrderPart.values()) {
+            counts.put(prefix + "pairs" + part, pairs[part.ordinal()]);
+            counts.put(prefix + "keysBreaking" + part, keysBroken[part.ordinal()]);
+        }
+        counts.put(prefix + "keysBreakingKeyStrict", keysBreaking);
+    }
+
+    /** @return when the producer decided the record's failure, on the {@link #tick} counter */
+    private long decided(Rec rec) {
+        Long at = failureDecided.get(rec.error);
+        if (at == null) {
+            failures.add(Invariant.COMPLETION, "record " + rec.id + " failed with " + rec.error
+                    + " but the producer's observer never heard of that failure");
+            return Long.MAX_VALUE;
+        }
+        return at;
+    }
+
+    /** Part (d) of {@link #checkKeyOrder}: a record failed because an earlier one of its key did. */
+    private void checkPreceding(Ordering ordering, Rec rec, List<Rec> ofKey) {
+        if (!(rec.error instanceof PrecedingRecordFailedException p) || rec.appCompleted) {
+            return;
+        }
+        counts.merge("keyStrict.precedingRecordFailed", 1L, Long::sum);
+        if (ordering != Ordering.KEY_STRICT) {
+            failures.add(Invariant.TYPED_ERRORS, "record " + rec.id + " failed with " + p + " with ordering " + ordering);
+            return;
+        }
+        if (!(p.getCause() instanceof RecordFailedException cause)) {
+            failures.add(Invariant.TYPED_ERRORS, "record " + rec.id + " failed with " + p + " whose cause is "
+                    + p.getCause() + ", not a RecordFailedException");
+            return;
+        }
+        Rec blamed = null;
+        for (Rec other : ofKey) {
+            if (other.error == cause) {
+                blamed = other;
+            }
+        }
+        if (blamed == null || blamed.id >= rec.id || rec.addTick > decided(blamed)) {
+            failures.add(Invariant.TYPED_ERRORS, "record " + rec.id + " failed with " + p + ", blaming "
+                    + (blamed == null ? "no record of its key (" + cause + ")" : "record " + blamed.id
+                    + (blamed.id >= rec.id ? ", added after it" : ", whose failure was decided before it was added")));
+        }
+    }
+
+    private static String outcome(Rec rec) {
+        if (rec.appCompleted) {
+            return "completed by the application";
+        }
+        if (rec.result != null) {
+            return "succeeded (" + KclConsumer.location(rec.result) + ", attempts " + rec.attempts() + ")";
+        }
+        return "failed (" + (rec.error == null ? null : rec.error.getClass().getSimpleName()) + ", attempts "
+                + rec.attempts() + ")";
+    }
+
+    /** The key's records in added order: id, outcome, first read position. */
+    private String describe(List<Rec> recs, Map<Long, long[]> firstRead) {
+        StringBuilder b = new StringBuilder();
+        for (Rec rec : recs) {
+            long[] at = firstRead.get(rec.id);
+            b.append("\n    #").append(rec.id).append(" addTick ").append(rec.addTick);
+            if (rec.failedByProducer()) {
+                b.append(" decidedTick ").append(failureDecided.get(rec.error));
+            }
+            b.append(' ').append(outcome(rec)).append(" read ").append(at == null ? "none" : Arrays.toString(at));
+        }
+        return b.toString();
     }
 
     private static Set<Thread> shardwiseThreads() {
