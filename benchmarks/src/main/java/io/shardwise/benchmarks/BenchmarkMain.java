@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class BenchmarkMain {
         boolean plainHttp;
         boolean shardwiseUnordered;
         boolean quick;
+        int repeat = 1;
         List<String> childJvmOptions = List.of("-Xmx1g", "-XX:+UseG1GC");
         int limitRecordSize = 1000;
         int kplCap = 20_000;
@@ -80,6 +82,8 @@ public final class BenchmarkMain {
               --producers p,...        shardwise,shardwise-10ms,shardwise-strict,kpl,sdk (default all;
                                        shardwise-10ms runs in the latency workloads only, shardwise-strict
                                        (ordering KEY_STRICT) in the ordering workloads only)
+              --repeat N               run each workload's producers N times, every other round in reverse order
+                                       (default 1; the ordering table adds the median KEY_STRICT / SHARD)
               --out FILE               Markdown report (default docs/benchmarks.md)
               --profile                record JFR in the Shardwise runs (shardwise, shardwise-strict), summarise
                                        top frames
@@ -132,6 +136,7 @@ public final class BenchmarkMain {
                 case "--latency-seconds" -> o.latencySeconds = Double.parseDouble(args[++i]);
                 case "--scale-out-seconds" -> o.scaleOutSeconds = Double.parseDouble(args[++i]);
                 case "--scale" -> o.scale = Double.parseDouble(args[++i]);
+                case "--repeat" -> o.repeat = Integer.parseInt(args[++i]);
                 case "--seconds" -> o.seconds = Double.parseDouble(args[++i]);
                 case "--workloads" -> o.workloads = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--producers" -> o.producers = Arrays.asList(args[++i].split(","));
@@ -191,21 +196,28 @@ public final class BenchmarkMain {
                 continue;
             }
             System.out.println("(" + w.id() + ") " + w.title());
-            for (String producer : w.producers()) {
-                if (!o.producers.contains(producer)) {
-                    continue;
+            for (int round = 0; round < o.repeat; round++) {
+                // every other round in reverse, so that neither producer always runs first
+                List<String> producers = new ArrayList<>(w.producers());
+                if (round % 2 == 1) {
+                    Collections.reverse(producers);
                 }
-                Row r;
-                try {
-                    r = runOne(o, cert, w, producer, profiles);
-                } catch (IOException e) {
-                    problems.add("(" + w.id() + ") " + producer + ": " + e.getMessage());
-                    System.out.println("   " + producer + ": FAILED " + e.getMessage());
-                    continue;
+                for (String producer : producers) {
+                    if (!o.producers.contains(producer)) {
+                        continue;
+                    }
+                    Row r;
+                    try {
+                        r = runOne(o, cert, w, producer, profiles);
+                    } catch (IOException e) {
+                        problems.add("(" + w.id() + ") " + producer + ": " + e.getMessage());
+                        System.out.println("   " + producer + ": FAILED " + e.getMessage());
+                        continue;
+                    }
+                    rows.add(r);
+                    System.out.println("   " + Report.consoleRow(r) + "  (" + Machine.loadAverage() + ")");
+                    problems.addAll(r.problems());
                 }
-                rows.add(r);
-                System.out.println("   " + Report.consoleRow(r));
-                problems.addAll(r.problems());
             }
         }
         String report = Report.text(rows);
