@@ -852,7 +852,11 @@ final class Simulation {
         counts.put(prefix + "keysBreakingKeyStrict", keysBreaking);
     }
 
-    /** @return when the producer decided the record's failure, on the {@link #tick} counter */
+    /**
+     * @return when the producer decided the record's failure, on the {@link #tick} counter: for a
+     *     record failed because an earlier one of its key did, when that earlier failure was decided
+     *     (the producer fails the records it holds then, though it may complete them a little later)
+     */
     private long decided(Rec rec) {
         Long at = failureDecided.get(rec.error);
         if (at == null) {
@@ -860,7 +864,15 @@ final class Simulation {
                     + " but the producer's observer never heard of that failure");
             return Long.MAX_VALUE;
         }
-        return at;
+        long first = at;
+        for (Throwable t = rec.error; t instanceof PrecedingRecordFailedException; ) {
+            t = t.getCause();
+            Long causeAt = failureDecided.get(t);
+            if (causeAt != null) {
+                first = Math.min(first, causeAt);
+            }
+        }
+        return first;
     }
 
     /** Part (d) of {@link #checkKeyOrder}: a record failed because an earlier one of its key did. */
