@@ -1,0 +1,73 @@
+package io.shardwise.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardwise.producer.testkit.FakeKinesis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * {@link Ordering#KEY_STRICT} with 1 % of entries failing ({@code InternalFailure}, over HTTP from a
+ * {@link FakeKinesis}) while a shard is split: records of 50 keys, read back through the KCL's
+ * deaggregator with every parent before its children, appear per key in the order added, each
+ * succeeded one exactly where its result says. Under {@link Ordering#SHARD} a retried entry is stored
+ * after later records of its key, which is what this check catches.
+ */
+class KeyStrictEntryFailuresTest {
+    private static final String STREAM = "key-strict-failures";
+    private static final int KEYS = 50;
+
+    @ParameterizedTest(name = "aggregation {0}")
+    @ValueSource(booleans = {true, false})
+    void perKeyOrderHoldsWhenOnePercentOfEntriesFailAcrossASplit(boolean aggregation) throws Exception {
+        try (FakeKinesis kinesis = FakeKinesis.builder().stream(STREAM, 2).seed(16).enforceShardLimits(false).build().start();
+             KinesisAsyncClient client = kinesis.newClient()) {
+            kinesis.faults().entryFailureRate(0.01);
+            List<Shard> initial = kinesis.shards(STREAM);
+            String parent = initial.get(0).shardId();
+            ProducerConfig config = ProducerConfig.builder()
+                    .ordering(Ordering.KEY_STRICT)
+                    .recordMaxBufferedTime(Duration.ofMillis(5))
+                    .retryBackoffBase(Duration.ofMillis(5))
+                    .retryBackoffMax(Duration.ofMillis(50))
+                    .aggregationEnabled(aggregation)
+                    // small aggregates: many entries, so that 1 % of them failing hits many records
+                    .aggregationMaxCount(4)
+                    .build();
+            KeyOrderCheck records = new KeyOrderCheck(KEYS);
+            ProducerStats stats;
+            try (KinesisProducer producer = KinesisProducer.builder().kinesisClient(client).streamName(STREAM).config(config).build()) {
+                records.produceSplittingMidway(producer, parent, initial.stream().map(Shard::shardId).collect(Collectors.toSet()),
+                        () -> kinesis.splitShard(STREAM, parent), () -> true, 20, 100);
+                stats = producer.stats();
+            }
+            List<Shard> shards = kinesis.shards(STREAM);
+            Set<String> children = shards.stream().filter(s -> parent.equals(s.parentShardId())).map(Shard::shardId)
+                    .collect(Collectors.toSet());
+            List<KclConsumer.UserRecord> read = KeyOrderCheck.parentsFirst(KclConsumer.readStream(kinesis, STREAM), shards);
+            KeyOrderCheck.Outcome outcome = records.verify(read);
+            Map<String, Integer> perShard = outcome.readPerShard();
+            FakeKinesis.Counters counters = kinesis.counters();
+            long retried = records.storedAfter("InternalFailure");
+            System.out.printf("key-strict 1 %% entry failures, aggregation %s: %d records of %d keys added, %d succeeded (%d after an InternalFailure),"
+                    + " %d failed; the KCL read %d (%d extra copies) per shard %s; %d entries received, %d stored;"
+                    + " %d prediction misses, %d shard-map loads%n",
+                    aggregation, records.added().size(), KEYS, outcome.succeeded(), retried, outcome.failed(), read.size(),
+                    outcome.duplicatesRead(), perShard, counters.entriesReceived(), counters.entriesStored(),
+                    stats.shardPredictionMisses(), stats.shardMapRefreshes());
+
+            assertThat(retried).as("records stored after an InternalFailure").isPositive();
+            assertThat(stats.shardPredictionMisses()).as("records sent on the map from before the split").isPositive();
+            assertThat(perShard.getOrDefault(parent, 0)).as("records read on the parent").isPositive();
+            assertThat(children.stream().mapToInt(c -> perShard.getOrDefault(c, 0)).sum()).as("records read on the children")
+                    .isPositive();
+        }
+    }
+}
