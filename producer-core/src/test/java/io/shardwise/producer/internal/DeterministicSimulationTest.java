@@ -125,6 +125,7 @@ class DeterministicSimulationTest {
             case REORDER -> Simulation.Invariant.ORDER;
             case NEVER_ANSWER -> Simulation.Invariant.COMPLETION;
             case CHECK_TENTH_OF_LIMIT -> Simulation.Invariant.SEND_WINDOW;
+            case STORE_IN_THE_PAST -> Simulation.Invariant.KEY_ORDER;
             case NONE -> throw new IllegalArgumentException();
         };
         Long caughtBy = null;
@@ -134,6 +135,30 @@ class DeterministicSimulationTest {
             }
         }
         assertThat(caughtBy).as(sabotage + " must break " + expected + " on some seed").isNotNull();
+    }
+
+    /**
+     * KEY_STRICT's check catches a record stored before an earlier record of its key, whether the
+     * service acknowledged it (part (a)) or answered it failed (part (b)): with
+     * {@link SimulatedKinesis.Sabotage#STORE_IN_THE_PAST}, some KEY_STRICT seed among the first few
+     * hundred breaks each.
+     */
+    @Test
+    void recordsStoredInThePastBreakKeyOrder() {
+        Map<String, Long> caughtBy = new TreeMap<>();
+        for (long seed = 1; seed <= 300 && caughtBy.size() < 2; seed++) {
+            Simulation.Result r = Simulation.run(seed, SimulatedKinesis.Sabotage.STORE_IN_THE_PAST);
+            for (String message : r.failures().messages) {
+                for (Simulation.KeyOrderPart part : List.of(Simulation.KeyOrderPart.A_SUCCEEDED,
+                        Simulation.KeyOrderPart.B_FAILED_BUT_STORED)) {
+                    if (message.startsWith(Simulation.Invariant.KEY_ORDER + ":") && message.contains("(" + part + ")")) {
+                        caughtBy.putIfAbsent(part.name(), seed);
+                    }
+                }
+            }
+        }
+        assertThat(caughtBy).as("the first seed whose KEY_ORDER check caught each part")
+                .containsOnlyKeys("A_SUCCEEDED", "B_FAILED_BUT_STORED");
     }
 
     /**

@@ -69,7 +69,14 @@ final class SimulatedKinesis implements Destination {
         /** Never answer some requests (caught by the completion check). */
         NEVER_ANSWER,
         /** Check sends against a tenth of the producer's ceiling (caught by the send-window check). */
-        CHECK_TENTH_OF_LIMIT
+        CHECK_TENTH_OF_LIMIT,
+        /**
+         * Store the first entry of some requests just before the last record stored on its shard with
+         * its partition key (a lower sequence number: the KCL reads it first), answering half of them
+         * InternalFailure as if they were not stored (caught by the KEY_STRICT order check, parts (a)
+         * and (b)).
+         */
+        STORE_IN_THE_PAST
     }
 
     /** An entry sent under the producer's limiter, in its shard's send window until the service throttles it. */
@@ -481,13 +488,25 @@ final class SimulatedKinesis implements Destination {
                 messages[i] = "Rate exceeded for shard " + s.id + " in stream " + STREAM + ".";
             } else {
                 boolean sabotaged = k == 0 && random.nextDouble() < 0.1;
-                long seq = ++nextSequence;
-                if (!(sabotaged && settings.sabotage() == Sabotage.ACK_WITHOUT_STORING)) {
+                // Under STORE_IN_THE_PAST, room below every sequence number for records stored in the past.
+                nextSequence += settings.sabotage() == Sabotage.STORE_IN_THE_PAST ? PAST_ROOM : 1;
+                long seq = nextSequence;
+                boolean answeredFailed = false;
+                if (sabotaged && settings.sabotage() == Sabotage.STORE_IN_THE_PAST) {
+                    boolean failedAnswer = random.nextBoolean();
+                    long past = storeInThePast(s, keys[i], hashKeys[i], data[i], now, failedAnswer || answerLost);
+                    if (past >= 0) {
+                        seq = past;
+                        answeredFailed = failedAnswer;
+                    } else {
+                        s.stored.add(new Stored(seq, keys[i], hashKeys[i], data[i], now, answerLost));
+                    }
+                } else if (!(sabotaged && settings.sabotage() == Sabotage.ACK_WITHOUT_STORING)) {
                     s.stored.add(new Stored(seq, keys[i], hashKeys[i], data[i], now, answerLost));
                 }
                 s.arrivals.addLast(new long[] {now, sizes[i]});
                 s.arrivalBytes += sizes[i];
-                if (sabotaged && settings.sabotage() == Sabotage.STORE_BUT_FAIL) {
+                if (answeredFailed || (sabotaged && settings.sabotage() == Sabotage.STORE_BUT_FAIL)) {
                     codes[i] = "InternalFailure";
                     messages[i] = "Internal service failure.";
                 } else {
@@ -505,6 +524,32 @@ final class SimulatedKinesis implements Destination {
             trace.mix(0xa45, clock.nanoTime(), n, 0);
             answer.complete(results);
         });
+    }
+
+    private static final int PAST_ROOM = 16;
+
+    /**
+     * {@link Sabotage#STORE_IN_THE_PAST}: stores the entry just before the last record of the shard
+     * with the same partition key and explicit hash key, under a sequence number between that
+     * record's and the one before it.
+     *
+     * @return the sequence number it was stored under, or -1 if there was no such record (or no room)
+     */
+    private static long storeInThePast(Shard s, String key, String hashKey, byte[] data, long now, boolean excused) {
+        for (int at = s.stored.size() - 1; at >= 0; at--) {
+            Stored later = s.stored.get(at);
+            if (later.partitionKey().equals(key) && java.util.Objects.equals(later.explicitHashKey(), hashKey)) {
+                long below = at == 0 ? 0 : s.stored.get(at - 1).sequence();
+                long sequence = later.sequence() - 1;
+                if (sequence <= below) {
+                    return -1;
+                }
+                // A copy the producer is told failed is excused from the no-resend check, as a lost answer's is.
+                s.stored.add(at, new Stored(sequence, key, hashKey, data, now, excused));
+                return sequence;
+            }
+        }
+        return -1;
     }
 
     /** A one-way latency: log-normal around the median, with a tail. */

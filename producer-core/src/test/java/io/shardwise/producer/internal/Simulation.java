@@ -171,6 +171,7 @@ final class Simulation {
      */
     static final boolean KEY_STRICT_VIOLATIONS_FAIL = false;
 
+
     private final long seed;
     private final SimulatedKinesis.Sabotage sabotage;
     /** The level a seed that draws an ordered producer runs, or {@code null} to draw SHARD or KEY_STRICT. */
@@ -761,7 +762,9 @@ final class Simulation {
         for (Rec rec : records) {
             byKey.computeIfAbsent(rec.key, k -> new ArrayList<>()).add(rec);
         }
-        boolean enforced = ordering == Ordering.KEY_STRICT && KEY_STRICT_VIOLATIONS_FAIL;
+        // Against a sabotaged service the check must fire whatever the engine's state.
+        boolean enforced = ordering == Ordering.KEY_STRICT
+                && (KEY_STRICT_VIOLATIONS_FAIL || sabotage != SimulatedKinesis.Sabotage.NONE);
         long[] pairs = new long[KeyOrderPart.values().length];
         long[] keysBroken = new long[KeyOrderPart.values().length];
         long keysBreaking = 0;
