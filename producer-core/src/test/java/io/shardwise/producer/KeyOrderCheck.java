@@ -29,10 +29,10 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Records of a fixed set of partition keys ({@code key-0 .. key-(n-1)}), each carrying its key and
- * its per-key counter ({@code key-7|42}), produced in rounds while a shard is split, and the check of
+ * its per-key counter ({@code key-7|42}), produced in rounds while the stream is resharded, and the check of
  * {@link Ordering#KEY_STRICT}'s promise on what the KCL reads back, parents before children.
  *
- * <p>Not thread-safe: one thread {@linkplain #produceSplittingMidway produces}; the records are read
+ * <p>Not thread-safe: one thread {@linkplain #produceResharding produces}; the records are read
  * after that thread has ended.
  */
 final class KeyOrderCheck {
@@ -77,14 +77,14 @@ final class KeyOrderCheck {
      * In a thread of its own, adds rounds of one record per key, each round once the round
      * {@value #ROUNDS_IN_FLIGHT} before it has been answered, until the end; meanwhile, on this thread:
      * waits until {@code roundsBeforeSplit} rounds have been added and a record has been stored on
-     * {@code parent}, calls {@code split} while the producing goes on (the rounds in flight may
-     * straddle it), waits until
-     * {@code splitDone} holds, and lets the producer go on until a record has been stored on a shard
-     * other than {@code initialShards} and {@code roundsAfterSplit} more rounds have been added.
+     * {@code parent} (a shard the reshard closes), calls {@code reshard} while the producing goes on
+     * (the rounds in flight may straddle it), waits until {@code reshardDone} holds, and lets the
+     * producer go on until a record has been stored on a shard other than {@code initialShards} and
+     * {@code roundsAfter} more rounds have been added.
      * Returns once every future is done.
      */
-    void produceSplittingMidway(KinesisProducer producer, String parent, Set<String> initialShards, Runnable split,
-            BooleanSupplier splitDone, int roundsBeforeSplit, int roundsAfterSplit) throws Exception {
+    void produceResharding(KinesisProducer producer, String parent, Set<String> initialShards, Runnable reshard,
+            BooleanSupplier reshardDone, int roundsBefore, int roundsAfter) throws Exception {
         AtomicInteger storedOnParent = new AtomicInteger();
         AtomicInteger storedOnNewShards = new AtomicInteger();
         AtomicInteger rounds = new AtomicInteger();
@@ -114,12 +114,12 @@ final class KeyOrderCheck {
                 }
                 return null;
             });
-            await().atMost(PATIENCE).until(() -> alive(producing) && storedOnParent.get() > 0 && rounds.get() >= roundsBeforeSplit);
-            split.run();
-            await().atMost(PATIENCE).until(() -> alive(producing) && splitDone.getAsBoolean());
-            int roundsAtSplitDone = rounds.get();
+            await().atMost(PATIENCE).until(() -> alive(producing) && storedOnParent.get() > 0 && rounds.get() >= roundsBefore);
+            reshard.run();
+            await().atMost(PATIENCE).until(() -> alive(producing) && reshardDone.getAsBoolean());
+            int roundsAtReshardDone = rounds.get();
             await().atMost(PATIENCE).until(() -> alive(producing) && storedOnNewShards.get() > 0
-                    && rounds.get() >= roundsAtSplitDone + roundsAfterSplit);
+                    && rounds.get() >= roundsAtReshardDone + roundsAfter);
             stop.set(true);
             producing.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         } finally {

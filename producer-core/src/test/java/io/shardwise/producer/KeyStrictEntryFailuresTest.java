@@ -44,7 +44,7 @@ class KeyStrictEntryFailuresTest {
             KeyOrderCheck records = new KeyOrderCheck(KEYS);
             ProducerStats stats;
             try (KinesisProducer producer = KinesisProducer.builder().kinesisClient(client).streamName(STREAM).config(config).build()) {
-                records.produceSplittingMidway(producer, parent, initial.stream().map(Shard::shardId).collect(Collectors.toSet()),
+                records.produceResharding(producer, parent, initial.stream().map(Shard::shardId).collect(Collectors.toSet()),
                         () -> kinesis.splitShard(STREAM, parent), () -> true, 20, 100);
                 stats = producer.stats();
             }
