@@ -41,9 +41,10 @@ public enum Ordering {
      * resharded in between. A record waiting for its retry holds back the later records of its key
      * (records of other keys go on); one request carries a key in one entry only; after a split or
      * merge a child shard gets a key's records only once its parent has none unresolved. If a record
-     * fails for good, the records of its key queued after it fail too, with
-     * {@link PrecedingRecordFailedException}: a gap in a strictly ordered sequence is worse than a
-     * visible failure. A request that timed out may have been stored: its retry can store a duplicate,
+     * fails for good, the records of its key added after it and before its failure was reported (its
+     * future completed) fail too, with {@link PrecedingRecordFailedException}: a gap in a strictly
+     * ordered sequence is worse than a visible failure. A record added after the report starts the
+     * key's sequence again. A request that timed out may have been stored: its retry can store a duplicate,
      * but a later record is never stored before an earlier record's first copy.
      */
     KEY_STRICT

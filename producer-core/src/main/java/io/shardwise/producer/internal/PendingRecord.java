@@ -52,6 +52,8 @@ final class PendingRecord {
     private long sequence;
     /** Whether the record holds its key back in its stream's {@link KeyOrder} (sender thread only). */
     private boolean holdsKey;
+    /** When its completion was claimed (engine clock); 0 until then. */
+    private volatile long completedNanos;
 
     /** A Kinesis record, completed with a {@link PutResult} (tests). */
     PendingRecord(String stream, String partitionKey, String explicitHashKey, byte[] data, int size,
@@ -290,7 +292,20 @@ final class PendingRecord {
 
     /** Claims the right to complete the record: exactly one of the racing completions (close vs response) wins. */
     private boolean claim() {
-        return COMPLETION.compareAndSet(this, 0, 1);
+        if (!COMPLETION.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        long now = outstanding.time().nanoTime();
+        completedNanos = now == 0 ? 1 : now;
+        return true;
+    }
+
+    /**
+     * @return when the record's completion (by the producer or the application) was claimed, on the
+     *     engine's clock; 0 while it is not (or a moment after the claim)
+     */
+    long completedNanos() {
+        return completedNanos;
     }
 
     private void notifyObserver(String shardId, int attemptCount, RecordFailedException failure) {

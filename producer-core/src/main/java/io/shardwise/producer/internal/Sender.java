@@ -190,7 +190,14 @@ final class Sender implements Runnable {
 
     private void accumulate(PendingRecord r) {
         r.numbered(nextSequence++);
-        stream(r.stream).queues().enqueue(r);
+        StreamState s = stream(r.stream);
+        FailedKeys.Failure preceding = s.failedKeys().precedingFailure(r);
+        if (preceding != null) {
+            // KEY_STRICT: added before an earlier record's failure of its key was reported.
+            failLater(r, failures.precededByFailure(r, preceding.error()));
+            return;
+        }
+        s.queues().enqueue(r);
     }
 
     /** A retry's back-off has passed: back to the front of its shard's queue (with KEY_STRICT, to its place). */
@@ -206,7 +213,8 @@ final class Sender implements Runnable {
     /**
      * {@code KEY_STRICT}: a record failed for good, so the records of its key added after it that
      * the producer still holds (queued, or waiting for a retry) fail too, rather than be stored after
-     * a gap in their key's sequence.
+     * a gap in their key's sequence; so do the records of that key taken in later that were added
+     * before the failure was reported ({@link #accumulate}).
      */
     private void failFollowersOfFailedRecords() {
         for (StreamState s : streams.values()) {
@@ -214,13 +222,17 @@ final class Sender implements Runnable {
             if (failed.isEmpty()) {
                 continue;
             }
+            failed.update(time.nanoTime());
+            if (!failed.hasFresh()) {
+                continue; // records taken in since were checked as they came (see accumulate)
+            }
             StreamAccumulator q = s.queues();
             q.removeFollowers(failed, (r, f) -> failLater(r, failures.precededByFailure(r, f.error())));
             retries.removeIf(r -> r.stream.equals(s.stream()) && failed.precedingFailure(r) != null, r -> {
                 q.releaseKey(r);
                 failLater(r, failures.precededByFailure(r, failed.precedingFailure(r).error()));
             });
-            failed.clear();
+            failed.checked();
         }
     }
 
