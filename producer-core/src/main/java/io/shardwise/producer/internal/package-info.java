@@ -31,6 +31,13 @@
  *       loop must act on (retries for the {@link io.shardwise.producer.internal.RetryQueue}, split
  *       requests, limiter feedback, prediction misses) comes back to it as an event.</li>
  * </ol>
+ * <p><b>Key order</b> ({@code Ordering.KEY_STRICT}): the loop numbers each record as it takes it in;
+ * {@link io.shardwise.producer.internal.KeyOrder} holds the keys of records waiting for a retry, the
+ * assembler packs by key ({@link io.shardwise.producer.internal.HashKeySet}: one entry per key per
+ * request), retries return to their place by number, and
+ * {@link io.shardwise.producer.internal.FailedKeys} fails the later records of a key whose record
+ * failed for good.
+ *
  * {@link io.shardwise.producer.internal.Sender} is the loop: the only class that knows the order of a
  * step; each part above owns its state, returns what it decided, and never writes another's fields
  * (checked by {@code ArchitectureTest}). Start reading there.
