@@ -735,36 +735,33 @@ final class Simulation {
      * records added by then too (PrecedingRecordFailedException). A request that timed out may still
      * be written later, even after the producer gave up on its records, so a failed record can have a
      * copy anywhere after records of its key added once its failure was decided. The check therefore
-     * takes, for each pair of records {@code e} before {@code l} of one key where {@code l} was read
-     * and the application did not complete {@code e}'s future itself (then the producer dropped it,
-     * its outcome unknown here), and unless {@code e} failed and {@code l} was added after that failure
-     * was decided:
+     * takes each pair of records {@code e} added before {@code l} of one key, where the application
+     * did not complete {@code e}'s future itself (then the producer dropped it, its outcome unknown
+     * here) and {@code l} was added before {@code e}'s failure was decided, if it failed:
      * <ul>
-     *   <li>(a) both succeeded: {@code e}'s first copy comes before {@code l}'s;</li>
-     *   <li>(b) either failed, {@code e} was read: the same;</li>
-     *   <li>(c) {@code e} failed and was never read: a gap (records added before the failure was
-     *       decided must have failed too and not be stored).</li>
+     *   <li>(a) both succeeded, {@code l} read: {@code e}'s first copy comes before {@code l}'s;</li>
+     *   <li>(b) either failed, both read: the same;</li>
+     *   <li>(c) {@code e} failed and was never read: {@code l} is not read either (no gap; it must
+     *       have failed too).</li>
      * </ul>
      * "Decided" is when the producer claimed the failure and told its observer, before it completed
-     * the future on the callback executor; both are ordered with the adds on one counter
-     * ({@link #tick}). A record added then is not held to the failure (its add may have reached the
-     * producer after it).
+     * the future on the callback executor (for a PrecedingRecordFailedException: when the failure it
+     * blames was decided); decisions and adds returning are ordered on one counter ({@link #tick}).
      *
      * <p>Part (d), {@link Invariant#TYPED_ERRORS}: a PrecedingRecordFailedException comes only with
      * KEY_STRICT; its cause is the RecordFailedException of an earlier record of the same key, whose
      * failure was decided after this record was added.
      *
-     * <p>KEY_STRICT runs fail on a violation (see {@link #KEY_STRICT_VIOLATIONS_FAIL}); SHARD and
-     * NONE runs only count the keys that break it ({@code keysBreakingKeyStrict}, per part).
+     * <p>The counts say how much each part looked at (pairs, records read, failed records never
+     * read) and how many keys broke it. KEY_STRICT runs fail on a violation (see
+     * {@link #KEY_STRICT_VIOLATIONS_FAIL}; always against a sabotaged service); SHARD runs only count
+     * ({@code shard.keysBreakingKeyStrict}, per part); NONE runs get part (d) only.
      */
     private void checkKeyOrder(Ordering ordering, Map<Long, long[]> firstRead) {
         Map<String, List<Rec>> byKey = new LinkedHashMap<>();
         for (Rec rec : records) {
             byKey.computeIfAbsent(rec.key, k -> new ArrayList<>()).add(rec);
         }
-        // Against a sabotaged service the check must fire whatever the engine's state.
-        boolean enforced = ordering == Ordering.KEY_STRICT
-                && (KEY_STRICT_VIOLATIONS_FAIL || sabotage != SimulatedKinesis.Sabotage.NONE);
         long[] pairs = new long[KeyOrderPart.values().length];
         long[] keysBroken = new long[KeyOrderPart.values().length];
         long keysBreaking = 0;
@@ -787,53 +784,57 @@ final class Simulation {
             int n = recs.size();
             long[][] at = new long[n][];
             long[] decidedAt = new long[n];
+            int[] readAmongFirst = new int[n + 1];
             for (int i = 0; i < n; i++) {
                 Rec rec = recs.get(i);
                 at[i] = firstRead.get(rec.id);
                 decidedAt[i] = rec.failedByProducer() ? decided(rec) : Long.MAX_VALUE;
+                readAmongFirst[i + 1] = readAmongFirst[i] + (at[i] == null ? 0 : 1);
             }
+            recordsRead += readAmongFirst[n];
+            // (c): the records added after a failed record that was never read, until its failure was
+            // decided (a run of the key's list: adds are in list order), must not be read either.
+            for (int i = 0; i < n; i++) {
+                if (at[i] != null || decidedAt[i] == Long.MAX_VALUE) {
+                    continue;
+                }
+                failedUnread++;
+                int end = i + 1;
+                while (end < n && recs.get(end).addTick < decidedAt[i]) {
+                    end++;
+                }
+                pairs[KeyOrderPart.C_GAP.ordinal()] += end - i - 1;
+                if (readAmongFirst[end] > readAmongFirst[i + 1]) {
+                    int j = i + 1;
+                    while (at[j] == null) {
+                        j++;
+                    }
+                    broke(ordering, KeyOrderPart.C_GAP, e.getKey(), recs, i, j, at, broken, keysBroken, firstRead);
+                }
+            }
+            // (a) and (b): each record read against every earlier one that was read or succeeded.
             for (int j = 0; j < n; j++) {
                 long[] laterAt = at[j];
                 if (laterAt == null) {
                     continue;
                 }
-                recordsRead++;
                 Rec later = recs.get(j);
                 for (int i = 0; i < j; i++) {
                     Rec earlier = recs.get(i);
-                    if (earlier.appCompleted) {
+                    boolean earlierFailed = decidedAt[i] != Long.MAX_VALUE;
+                    if (earlier.appCompleted || (earlierFailed && at[i] == null)) {
                         continue;
                     }
                     if (later.addTick > decidedAt[i]) {
                         excusedByFailure++;
                         continue;
                     }
-                    long[] earlierAt = at[i];
-                    boolean earlierFailed = decidedAt[i] != Long.MAX_VALUE;
-                    KeyOrderPart part = earlierAt == null && earlierFailed ? KeyOrderPart.C_GAP
-                            : earlierFailed || later.failedByProducer() ? KeyOrderPart.B_FAILED_BUT_STORED
+                    KeyOrderPart part = earlierFailed || later.failedByProducer() ? KeyOrderPart.B_FAILED_BUT_STORED
                             : KeyOrderPart.A_SUCCEEDED;
                     pairs[part.ordinal()]++;
-                    if (earlierAt != null && compare(earlierAt, laterAt) < 0) {
-                        continue;
+                    if (at[i] == null || compare(at[i], laterAt) >= 0) {
+                        broke(ordering, part, e.getKey(), recs, i, j, at, broken, keysBroken, firstRead);
                     }
-                    if (broken.add(part)) {
-                        keysBroken[part.ordinal()]++;
-                        if (enforced) {
-                            failures.add(Invariant.KEY_ORDER, "key " + e.getKey() + " (" + part + "): record " + later.id
-                                    + " " + outcome(later) + ", first read at " + Arrays.toString(laterAt) + ", but record "
-                                    + earlier.id + " added before it " + outcome(earlier) + ", first read at "
-                                    + (earlierAt == null ? "none" : Arrays.toString(earlierAt)) + "; the key's records:"
-                                    + describe(recs.subList(Math.max(0, i - 3), Math.min(n, j + 4)), firstRead));
-                        } else if (ordering == Ordering.KEY_STRICT) {
-                            counts.merge("keyStrictViolationsTolerated", 1L, Long::sum);
-                        }
-                    }
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                if (at[i] == null && decidedAt[i] != Long.MAX_VALUE) {
-                    failedUnread++;
                 }
             }
             if (!broken.isEmpty()) {
@@ -853,6 +854,26 @@ final class Simulation {
             counts.put(prefix + "keysBreaking" + part, keysBroken[part.ordinal()]);
         }
         counts.put(prefix + "keysBreakingKeyStrict", keysBreaking);
+    }
+
+    /** Notes that a key broke {@code part} with its records {@code i} (added first) and {@code j}. */
+    private void broke(Ordering ordering, KeyOrderPart part, String key, List<Rec> recs, int i, int j, long[][] at,
+                       Set<KeyOrderPart> broken, long[] keysBroken, Map<Long, long[]> firstRead) {
+        if (!broken.add(part)) {
+            return;
+        }
+        keysBroken[part.ordinal()]++;
+        Rec earlier = recs.get(i);
+        Rec later = recs.get(j);
+        // Against a sabotaged service the check must fire whatever the engine's state.
+        if (ordering == Ordering.KEY_STRICT && (KEY_STRICT_VIOLATIONS_FAIL || sabotage != SimulatedKinesis.Sabotage.NONE)) {
+            failures.add(Invariant.KEY_ORDER, "key " + key + " (" + part + "): record " + later.id + " " + outcome(later)
+                    + ", first read at " + Arrays.toString(at[j]) + ", but record " + earlier.id + " added before it "
+                    + outcome(earlier) + ", first read at " + (at[i] == null ? "none" : Arrays.toString(at[i]))
+                    + "; the key's records:" + describe(recs.subList(Math.max(0, i - 3), Math.min(recs.size(), j + 4)), firstRead));
+        } else if (ordering == Ordering.KEY_STRICT) {
+            counts.merge("keyStrictViolationsTolerated", 1L, Long::sum);
+        }
     }
 
     /**
