@@ -302,7 +302,9 @@ final class Report {
                     `InternalFailure` (warm-up included), which the producer retries; *oa-f1-k1k*: as *oa-f1* with
                     the records spread over 1,000 partition keys, so later records of a failed entry's keys wait
                     for its retry in KEY_STRICT. *KEY_STRICT / SHARD*: KEY_STRICT's records/s over SHARD's in the
-                    same workload and round of the same run, against the target (at least %.0f %%); with
+                    same workload and round of the same run, against the target (at least %.0f %%); *per CPU-s
+                    KEY_STRICT / SHARD* the same for records per CPU second, which what else runs on the machine
+                    disturbs less than records/s; with
                     `--repeat N` the rounds alternate which runs first, and *median of N* gives the median share
                     (and the lowest..highest) and KEY_STRICT's median records/s. *injected*: entries failed by
                     injection / entries received; *failed*: records whose future failed.
@@ -313,16 +315,18 @@ final class Report {
 
     /**
      * The ordering family's table: each KEY_STRICT row with its records/s over those of the SHARD row
-     * of its workload and round (the i-th of each); with several rounds, a row per workload with the
-     * median of those shares and their range.
+     * of its workload and round (the i-th of each), and the same for records per CPU second (on a
+     * shared machine less disturbed by what else runs); with several rounds, a row per workload with
+     * the median of those shares and the records/s share's range.
      */
     static List<String[]> orderingTable(List<Row> rows) {
         Map<String, List<Row>> shard = new LinkedHashMap<>();
         Map<String, List<Row>> strict = new LinkedHashMap<>();
         Map<String, List<Double>> shares = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuShares = new LinkedHashMap<>();
         List<String[]> t = new ArrayList<>();
         t.add(new String[] {"workload", "producer", "ordering", "records/s", "KEY_STRICT / SHARD", "target", "CPU s",
-            "records/CPU-s", "throttled", "injected", "failed", "p50 ms", "p99 ms", "user rec/Kinesis rec",
+            "records/CPU-s", "per CPU-s KEY_STRICT / SHARD", "throttled", "injected", "failed", "p50 ms", "p99 ms", "user rec/Kinesis rec",
             "PutRecords", "verified"});
         for (Row r : rows) {
             String id = r.workload().id();
@@ -334,6 +338,7 @@ final class Report {
             boolean isStrict = r.producer().equals(Workload.SHARDWISE_STRICT);
             String ratio = "";
             String target = "";
+            String cpuRatio = "";
             if (isStrict) {
                 int round = strict.get(id).indexOf(r);
                 List<Row> s = shard.getOrDefault(id, List.of());
@@ -342,11 +347,14 @@ final class Report {
                     shares.computeIfAbsent(id, k -> new ArrayList<>()).add(q);
                     ratio = String.format("%.1f%%", 100 * q);
                     target = target(q);
+                    double qc = r.recordsPerCpuSecond() / s.get(round).recordsPerCpuSecond();
+                    cpuShares.computeIfAbsent(id, k -> new ArrayList<>()).add(qc);
+                    cpuRatio = String.format("%.1f%%", 100 * qc);
                 }
             }
             String[] c = cells(r);
             t.add(new String[] {c[0], c[1], isStrict ? "KEY_STRICT" : r.producer().equals("shardwise") ? "SHARD" : "-",
-                c[2], ratio, target, c[4], c[5], c[9], String.format("%.2f%%", 100 * r.injectedFailureRatio()),
+                c[2], ratio, target, c[4], c[5], cpuRatio, c[9], String.format("%.2f%%", 100 * r.injectedFailureRatio()),
                 String.format("%,d", r.failed()), c[7], c[8], c[13], c[14], c[10]});
         }
         for (Map.Entry<String, List<Double>> e : shares.entrySet()) {
@@ -366,6 +374,7 @@ final class Report {
             line[4] = String.format("%.1f%% (%.1f..%.1f)", 100 * median, 100 * sorted.get(0),
                     100 * sorted.get(sorted.size() - 1));
             line[5] = target(median);
+            line[8] = String.format("%.1f%%", 100 * median(cpuShares.get(e.getKey()).stream().sorted().toList()));
             t.add(line);
         }
         return t;
