@@ -3,33 +3,56 @@ package io.shardwise.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.producer.testkit.FakeKinesis;
+import io.shardwise.producer.testkit.Faults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
- * {@link Ordering#KEY_STRICT} with 1 % of entries failing ({@code InternalFailure}, over HTTP from a
- * {@link FakeKinesis}) while a shard is split: records of 50 keys, read back through the KCL's
- * deaggregator with every parent before its children, appear per key in the order added, each
- * succeeded one exactly where its result says. Under {@link Ordering#SHARD} a retried entry is stored
- * after later records of its key, which is what this check catches.
+ * {@link Ordering#KEY_STRICT} under faults injected over HTTP by a {@link FakeKinesis} while a shard
+ * is split: records of 50 keys, read back through the KCL's deaggregator with every parent before
+ * its children, appear per key in the order added (first copies; a later copy only of a record
+ * already read), each succeeded one exactly where its result says. Under {@link Ordering#SHARD} a
+ * retried entry is stored after later records of its key, which is what this check catches.
  */
-class KeyStrictEntryFailuresTest {
-    private static final String STREAM = "key-strict-failures";
+class KeyStrictFaultsTest {
+    private static final String STREAM = "key-strict-faults";
     private static final int KEYS = 50;
 
     @ParameterizedTest(name = "aggregation {0}")
     @ValueSource(booleans = {true, false})
     void perKeyOrderHoldsWhenOnePercentOfEntriesFailAcrossASplit(boolean aggregation) throws Exception {
+        Run run = produceSplitAndCheck(aggregation, f -> f.entryFailureRate(0.01), Duration.ofSeconds(6), "InternalFailure");
+        assertThat(run.storedAfterFault()).as("records stored after an InternalFailure").isPositive();
+    }
+
+    @Test
+    void perKeyOrderHoldsWhenRequestsTimeOutAfterBeingStoredAcrossASplit() throws Exception {
+        // 2 % of requests are stored at once and answered after 1.5 s, past the 0.5 s request timeout:
+        // their records are stored twice, once by the request that timed out and once by its retry.
+        Run run = produceSplitAndCheck(true, f -> f.slowResponses(0.02, Duration.ofMillis(1500)), Duration.ofMillis(500),
+                "RequestTimeout");
+        assertThat(run.storedAfterFault()).as("records stored after a RequestTimeout").isPositive();
+        assertThat(run.outcome().duplicatesRead()).as("later copies the KCL reads").isPositive();
+    }
+
+    /** What one run counted. */
+    private record Run(KeyOrderCheck.Outcome outcome, long storedAfterFault) {
+    }
+
+    private static Run produceSplitAndCheck(boolean aggregation, Consumer<Faults> faults, Duration requestTimeout,
+            String faultCode) throws Exception {
         try (FakeKinesis kinesis = FakeKinesis.builder().stream(STREAM, 2).seed(16).enforceShardLimits(false).build().start();
              KinesisAsyncClient client = kinesis.newClient()) {
-            kinesis.faults().entryFailureRate(0.01);
+            faults.accept(kinesis.faults());
             List<Shard> initial = kinesis.shards(STREAM);
             String parent = initial.get(0).shardId();
             ProducerConfig config = ProducerConfig.builder()
@@ -37,8 +60,9 @@ class KeyStrictEntryFailuresTest {
                     .recordMaxBufferedTime(Duration.ofMillis(5))
                     .retryBackoffBase(Duration.ofMillis(5))
                     .retryBackoffMax(Duration.ofMillis(50))
+                    .requestTimeout(requestTimeout)
                     .aggregationEnabled(aggregation)
-                    // small aggregates: many entries, so that 1 % of them failing hits many records
+                    // small aggregates: many entries, so that a fault on 1 % of them hits many records
                     .aggregationMaxCount(4)
                     .build();
             KeyOrderCheck records = new KeyOrderCheck(KEYS);
@@ -55,19 +79,19 @@ class KeyStrictEntryFailuresTest {
             KeyOrderCheck.Outcome outcome = records.verify(read);
             Map<String, Integer> perShard = outcome.readPerShard();
             FakeKinesis.Counters counters = kinesis.counters();
-            long retried = records.storedAfter("InternalFailure");
-            System.out.printf("key-strict 1 %% entry failures, aggregation %s: %d records of %d keys added, %d succeeded (%d after an InternalFailure),"
+            long afterFault = records.storedAfter(faultCode);
+            System.out.printf("key-strict %s, aggregation %s: %d records of %d keys added, %d succeeded (%d after %s),"
                     + " %d failed; the KCL read %d (%d extra copies) per shard %s; %d entries received, %d stored;"
                     + " %d prediction misses, %d shard-map loads%n",
-                    aggregation, records.added().size(), KEYS, outcome.succeeded(), retried, outcome.failed(), read.size(),
-                    outcome.duplicatesRead(), perShard, counters.entriesReceived(), counters.entriesStored(),
-                    stats.shardPredictionMisses(), stats.shardMapRefreshes());
+                    faultCode, aggregation, records.added().size(), KEYS, outcome.succeeded(), afterFault, faultCode,
+                    outcome.failed(), read.size(), outcome.duplicatesRead(), perShard, counters.entriesReceived(),
+                    counters.entriesStored(), stats.shardPredictionMisses(), stats.shardMapRefreshes());
 
-            assertThat(retried).as("records stored after an InternalFailure").isPositive();
             assertThat(stats.shardPredictionMisses()).as("records sent on the map from before the split").isPositive();
             assertThat(perShard.getOrDefault(parent, 0)).as("records read on the parent").isPositive();
             assertThat(children.stream().mapToInt(c -> perShard.getOrDefault(c, 0)).sum()).as("records read on the children")
                     .isPositive();
+            return new Run(outcome, afterFault);
         }
     }
 }
