@@ -40,7 +40,8 @@ final class FailedKeys {
         }
     }
 
-    private final Map<HashKey, Failure> byKey = new HashMap<>();
+    /** Per key, its failures still kept (usually one), oldest first. */
+    private final Map<HashKey, java.util.List<Failure>> byKey = new HashMap<>();
     private final HashKey probe = new HashKey();
     /** Whether a failure was added since the records the producer holds were last checked against them. */
     private boolean fresh;
@@ -61,11 +62,13 @@ final class FailedKeys {
 
     /** {@code r} failed for good with {@code error}: its key's later records must fail. */
     void add(PendingRecord r, RecordFailedException error) {
-        Failure known = byKey.get(probe.of(r));
-        if (known == null || known.record().sequence() > r.sequence()) {
-            byKey.put(HashKey.copyOf(r), new Failure(r, error));
-            fresh = true;
+        java.util.List<Failure> known = byKey.get(probe.of(r));
+        if (known == null) {
+            known = new java.util.ArrayList<>(1);
+            byKey.put(HashKey.copyOf(r), known);
         }
+        known.add(new Failure(r, error));
+        fresh = true;
     }
 
     /**
@@ -76,24 +79,35 @@ final class FailedKeys {
         if (byKey.isEmpty()) {
             return null;
         }
-        Failure f = byKey.get(probe.of(r));
-        if (f == null || f.record().sequence() >= r.sequence()) {
+        java.util.List<Failure> known = byKey.get(probe.of(r));
+        if (known == null) {
             return null;
         }
-        return f.reportedNanos != 0 && r.addedNanos - f.reportedNanos > 0 ? null : f;
+        for (Failure f : known) {
+            if (f.record().sequence() < r.sequence() && (f.reportedNanos == 0 || r.addedNanos - f.reportedNanos <= 0)) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /** Notes which failures have been reported, and forgets those reported long enough ago. */
     void update(long now) {
-        for (Iterator<Failure> it = byKey.values().iterator(); it.hasNext(); ) {
-            Failure f = it.next();
-            if (f.reportedNanos == 0) {
-                long at = f.record().completedNanos();
-                if (at != 0) {
-                    f.reportedNanos = at;
+        for (Iterator<java.util.List<Failure>> keys = byKey.values().iterator(); keys.hasNext(); ) {
+            java.util.List<Failure> known = keys.next();
+            for (Iterator<Failure> it = known.iterator(); it.hasNext(); ) {
+                Failure f = it.next();
+                if (f.reportedNanos == 0) {
+                    long at = f.record().completedNanos();
+                    if (at != 0) {
+                        f.reportedNanos = at;
+                    }
+                } else if (now - f.reportedNanos >= KEPT_AFTER_REPORT_NANOS) {
+                    it.remove();
                 }
-            } else if (now - f.reportedNanos >= KEPT_AFTER_REPORT_NANOS) {
-                it.remove();
+            }
+            if (known.isEmpty()) {
+                keys.remove();
             }
         }
     }
