@@ -21,10 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link Simulation.Invariant#KEY_ORDER}: per key, as the KCL reads the stream (children after
  * parents), (a) records that succeeded are first read in the order added; (b) a record that failed
  * but was stored all the same (a request written after it timed out) is first read after every
- * earlier record of its key, and before every later one added before its failure was decided; (c) a
- * record that failed and was never stored leaves no gap: no record of its key added before that
- * failure was decided is stored; (d) a record failed for an earlier one carries a
- * PrecedingRecordFailedException whose cause is that record's failure. SHARD runs break (a)-(c),
+ * earlier record of its key, and before every later one added before its failure was reported (its
+ * future completed); (c) a record that failed and was never stored leaves no gap: no record of its
+ * key added before that failure was reported is stored; (d) a record failed for an earlier one
+ * carries a PrecedingRecordFailedException whose cause is that record's failure, reported after it
+ * was added. SHARD runs break (a)-(c),
  * which {@link #shardModeBreaksEveryPartOfKeyStrict} shows, and only count it
  * ({@code shard.keysBreakingKeyStrict}). With enough seeds the KEY_STRICT runs must have met entry
  * failures, throttling, requests written after their timeout, splits and merges. While

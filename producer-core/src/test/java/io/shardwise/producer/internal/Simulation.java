@@ -135,17 +135,20 @@ final class Simulation {
         final CompletableFuture<PutResult> future;
         /** When its add returned, on the simulation's {@linkplain #tick event counter}. */
         final long addTick;
+        /** When its add returned, in virtual nanoseconds. */
+        final long addNanos;
         int completions;
         boolean appCompleted;
         PutResult result;
         Throwable error;
 
-        Rec(long id, String key, byte[] data, CompletableFuture<PutResult> future, long addTick) {
+        Rec(long id, String key, byte[] data, CompletableFuture<PutResult> future, long addTick, long addNanos) {
             this.id = id;
             this.key = key;
             this.data = data;
             this.future = future;
             this.addTick = addTick;
+            this.addNanos = addNanos;
         }
 
         /** @return whether the producer (not the application) completed the future with a failure */
@@ -183,10 +186,12 @@ final class Simulation {
      * every other draw of a seed (and the schedules of the regression seeds) as it was.
      */
     private final SplittableRandom levelRandom;
-    /** Counts adds returning and failures being decided, in the order they happen (one thread). */
+    /** Counts adds returning and failures being decided and reported, in the order they happen (one thread). */
     private long tick;
     /** When the producer decided each failure (its observer hears it then), on the {@link #tick} counter. */
     private final Map<Throwable, Long> failureDecided = new IdentityHashMap<>();
+    /** When each failure was reported (the record's future completed with it): {@link #tick}, virtual nanos. */
+    private final Map<Throwable, long[]> failureReported = new IdentityHashMap<>();
     private final SimulationClock clock = new SimulationClock(0);
     private final Failures failures = new Failures();
     private final Trace trace = new Trace();
@@ -492,7 +497,7 @@ final class Simulation {
             failures.add(Invariant.TYPED_ERRORS, "add threw " + e);
             return;
         }
-        Rec rec = new Rec(id, key, data, future, tick);
+        Rec rec = new Rec(id, key, data, future, tick, clock.nanoTime());
         records.add(rec);
         trace.mix(0xadd, clock.nanoTime(), id, size);
         future.whenComplete((v, e) -> {
@@ -505,6 +510,9 @@ final class Simulation {
             }
             rec.result = v;
             rec.error = e;
+            if (e != null) {
+                failureReported.put(e, new long[] {++tick, clock.nanoTime()});
+            }
             trace.mix(0xc0, clock.nanoTime(), id, e == null ? 1 : e.getClass().getName().hashCode());
             if (appRandom.nextDouble() < slowCallbackRate) {
                 clock.spend(1 + appRandom.nextLong(50 * MS));
@@ -732,25 +740,26 @@ final class Simulation {
      *
      * <p>The producer sends a key's record only after every earlier record of the key is resolved:
      * acknowledged (so its first copy is already stored), or failed for good, which fails the key's
-     * records added by then too (PrecedingRecordFailedException). A request that timed out may still
-     * be written later, even after the producer gave up on its records, so a failed record can have a
-     * copy anywhere after records of its key added once its failure was decided. The check therefore
-     * takes each pair of records {@code e} added before {@code l} of one key, where the application
-     * did not complete {@code e}'s future itself (then the producer dropped it, its outcome unknown
-     * here) and {@code l} was added before {@code e}'s failure was decided, if it failed:
+     * records added until that failure is reported (its future completed) too, with
+     * PrecedingRecordFailedException. A request that timed out may still be written later, even
+     * after the producer gave up on its records, so a failed record can have a copy anywhere after
+     * records of its key added once its failure was reported. The check therefore takes each pair of
+     * records {@code e} added before {@code l} of one key, where the application did not complete
+     * {@code e}'s future itself (then the producer dropped it, its outcome unknown here) and {@code l}
+     * was added before {@code e}'s failure was reported, if it failed:
      * <ul>
      *   <li>(a) both succeeded, {@code l} read: {@code e}'s first copy comes before {@code l}'s;</li>
      *   <li>(b) either failed, both read: the same;</li>
      *   <li>(c) {@code e} failed and was never read: {@code l} is not read either (no gap; it must
      *       have failed too).</li>
      * </ul>
-     * "Decided" is when the producer claimed the failure and told its observer, before it completed
-     * the future on the callback executor (for a PrecedingRecordFailedException: when the failure it
-     * blames was decided); decisions and adds returning are ordered on one counter ({@link #tick}).
+     * "Reported" is when the future completed, on the callback executor (for a
+     * PrecedingRecordFailedException: when the failure it blames was reported, if sooner); reports
+     * and adds returning are ordered on one counter ({@link #tick}).
      *
      * <p>Part (d), {@link Invariant#TYPED_ERRORS}: a PrecedingRecordFailedException comes only with
      * KEY_STRICT; its cause is the RecordFailedException of an earlier record of the same key, whose
-     * failure was decided after this record was added.
+     * failure was reported after this record was added (or at the same virtual instant).
      *
      * <p>The counts say how much each part looked at (pairs, records read, failed records never
      * read) and how many keys broke it. KEY_STRICT runs fail on a violation (see
@@ -783,24 +792,27 @@ final class Simulation {
             }
             int n = recs.size();
             long[][] at = new long[n][];
-            long[] decidedAt = new long[n];
+            long[] reportedAt = new long[n];
             int[] readAmongFirst = new int[n + 1];
             for (int i = 0; i < n; i++) {
                 Rec rec = recs.get(i);
                 at[i] = firstRead.get(rec.id);
-                decidedAt[i] = rec.failedByProducer() ? decided(rec) : Long.MAX_VALUE;
+                reportedAt[i] = rec.failedByProducer() ? reported(rec) : Long.MAX_VALUE;
+                if (rec.failedByProducer() && reportedAt[i] == Long.MAX_VALUE) {
+                    failures.add(Invariant.COMPLETION, "record " + rec.id + " failed without its failure being reported");
+                }
                 readAmongFirst[i + 1] = readAmongFirst[i] + (at[i] == null ? 0 : 1);
             }
             recordsRead += readAmongFirst[n];
             // (c): the records added after a failed record that was never read, until its failure was
-            // decided (a run of the key's list: adds are in list order), must not be read either.
+            // reported (a run of the key's list: adds are in list order), must not be read either.
             for (int i = 0; i < n; i++) {
-                if (at[i] != null || decidedAt[i] == Long.MAX_VALUE) {
+                if (at[i] != null || reportedAt[i] == Long.MAX_VALUE) {
                     continue;
                 }
                 failedUnread++;
                 int end = i + 1;
-                while (end < n && recs.get(end).addTick < decidedAt[i]) {
+                while (end < n && recs.get(end).addTick < reportedAt[i]) {
                     end++;
                 }
                 pairs[KeyOrderPart.C_GAP.ordinal()] += end - i - 1;
@@ -821,11 +833,11 @@ final class Simulation {
                 Rec later = recs.get(j);
                 for (int i = 0; i < j; i++) {
                     Rec earlier = recs.get(i);
-                    boolean earlierFailed = decidedAt[i] != Long.MAX_VALUE;
+                    boolean earlierFailed = reportedAt[i] != Long.MAX_VALUE;
                     if (earlier.appCompleted || (earlierFailed && at[i] == null)) {
                         continue;
                     }
-                    if (later.addTick > decidedAt[i]) {
+                    if (later.addTick > reportedAt[i]) {
                         excusedByFailure++;
                         continue;
                     }
@@ -877,23 +889,16 @@ final class Simulation {
     }
 
     /**
-     * @return when the producer decided the record's failure, on the {@link #tick} counter: for a
-     *     record failed because an earlier one of its key did, when that earlier failure was decided
-     *     (the producer fails the records it holds then, though it may complete them a little later)
+     * @return when the record's failure was reported (its future completed), on the {@link #tick}
+     *     counter: for a record failed because an earlier one of its key did, when that earlier
+     *     failure was reported if sooner (a record added after that starts the key's sequence again)
      */
-    private long decided(Rec rec) {
-        Long at = failureDecided.get(rec.error);
-        if (at == null) {
-            failures.add(Invariant.COMPLETION, "record " + rec.id + " failed with " + rec.error
-                    + " but the producer's observer never heard of that failure");
-            return Long.MAX_VALUE;
-        }
-        long first = at;
-        for (Throwable t = rec.error; t instanceof PrecedingRecordFailedException; ) {
-            t = t.getCause();
-            Long causeAt = failureDecided.get(t);
-            if (causeAt != null) {
-                first = Math.min(first, causeAt);
+    private long reported(Rec rec) {
+        long first = Long.MAX_VALUE;
+        for (Throwable t = rec.error; t != null; t = t instanceof PrecedingRecordFailedException ? t.getCause() : null) {
+            long[] at = failureReported.get(t);
+            if (at != null) {
+                first = Math.min(first, at[0]);
             }
         }
         return first;
@@ -920,10 +925,12 @@ final class Simulation {
                 blamed = other;
             }
         }
-        if (blamed == null || blamed.id >= rec.id || rec.addTick > decided(blamed)) {
+        // Added at the virtual instant the failure was reported counts as before it (the engine's clock cannot tell).
+        long[] blamedReported = failureReported.get(cause);
+        if (blamed == null || blamed.id >= rec.id || blamedReported == null || rec.addNanos > blamedReported[1]) {
             failures.add(Invariant.TYPED_ERRORS, "record " + rec.id + " failed with " + p + ", blaming "
                     + (blamed == null ? "no record of its key (" + cause + ")" : "record " + blamed.id
-                    + (blamed.id >= rec.id ? ", added after it" : ", whose failure was decided before it was added")));
+                    + (blamed.id >= rec.id ? ", added after it" : ", whose failure was reported before it was added")));
         }
     }
 
@@ -943,9 +950,13 @@ final class Simulation {
         StringBuilder b = new StringBuilder();
         for (Rec rec : recs) {
             long[] at = firstRead.get(rec.id);
-            b.append("\n    #").append(rec.id).append(" addTick ").append(rec.addTick);
+            b.append("\n    #").append(rec.id).append(" added ").append(rec.addNanos / 1e6).append(" ms (tick ")
+                    .append(rec.addTick).append(')');
             if (rec.failedByProducer()) {
-                b.append(" decidedTick ").append(failureDecided.get(rec.error));
+                long[] reportedAt = failureReported.get(rec.error);
+                b.append(" decided tick ").append(failureDecided.get(rec.error)).append(", reported ")
+                        .append(reportedAt == null ? "never" : reportedAt[1] / 1e6 + " ms (tick " + reportedAt[0] + ')')
+                        .append(", counts from tick ").append(reported(rec));
             }
             b.append(' ').append(outcome(rec)).append(" read ").append(at == null ? "none" : Arrays.toString(at));
         }
