@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
@@ -42,26 +41,26 @@ final class KeyOrderCheck {
 
     private final int keys;
     private final int[] nextCounter;
-    /** Per key, how many of its records' futures have failed so far (written by the producer's callbacks). */
-    private final AtomicIntegerArray failuresReported;
     private final List<Added> added = new ArrayList<>();
 
     /**
-     * One record added: its key's index, its counter within the key, how many records of its key had
-     * been reported failed when it was added, its future.
+     * One record added: its key's index, its counter within the key, a moment its add call had
+     * returned by (wall clock, as {@link Attempt#startedAt()}), its future.
      */
-    record Added(int key, int counter, int failuresKnownWhenAdded, CompletableFuture<PutResult> future) {
+    record Added(int key, int counter, Instant addedBy, CompletableFuture<PutResult> future) {
     }
 
-    /** What the check counted: futures that succeeded and failed, extra copies read, user records read per shard. */
-    record Outcome(int succeeded, int failed, int duplicatesRead, Map<String, Integer> readPerShard) {
+    /**
+     * What the check counted: futures that succeeded and failed (of which for an earlier record of
+     * their key), extra copies read, user records read per shard.
+     */
+    record Outcome(int succeeded, int failed, int failedForAnEarlierRecord, int duplicatesRead, Map<String, Integer> readPerShard) {
     }
 
     /** @param keys how many partition keys the records spread over */
     KeyOrderCheck(int keys) {
         this.keys = keys;
         this.nextCounter = new int[keys];
-        this.failuresReported = new AtomicIntegerArray(keys);
     }
 
     static String partitionKey(int key) {
@@ -150,14 +149,7 @@ final class KeyOrderCheck {
         int counter = nextCounter[key]++;
         byte[] data = (partitionKey(key) + "|" + counter).getBytes(StandardCharsets.UTF_8);
         CompletableFuture<PutResult> f = producer.addUserRecord(partitionKey(key), data);
-        // Read after the add: a failure reported by now may have reached the producer before this record.
-        int failuresKnown = failuresReported.get(key);
-        f.whenComplete((r, e) -> {
-            if (e != null) {
-                failuresReported.incrementAndGet(key);
-            }
-        });
-        added.add(new Added(key, counter, failuresKnown, f));
+        added.add(new Added(key, counter, Instant.now(), f));
         return f;
     }
 
@@ -202,43 +194,65 @@ final class KeyOrderCheck {
      * (with attempts, or a {@link PrecedingRecordFailedException} after an earlier failure of its key);
      * every succeeded record read exactly at the shard, sequence and sub-sequence number its result
      * names; per key, the first copies read in added order (a later copy only of a record already
-     * read); and no record of a key stored past a record of it that failed for good, unless it was
-     * added after that failure was reported (no gap the application was not told of).
+     * read); and no record of a key stored past a record of it that failed for good if it was added
+     * before that failure was decided (its last attempt answered): no gap the application was not told
+     * of. (A record added after the failure was decided may start its key's sequence again.)
      *
      * @param readInKclOrder what the KCL read, in the order it hands records to a processor
      * @return what was counted
      */
     Outcome verify(List<KclConsumer.UserRecord> readInKclOrder) {
-        List<TreeSet<Integer>> failedCounters = new ArrayList<>();
+        List<TreeMap<Integer, Instant>> failedOnTheirOwn = new ArrayList<>();
         for (int k = 0; k < keys; k++) {
-            failedCounters.add(new TreeSet<>());
+            failedOnTheirOwn.add(new TreeMap<>());
         }
-        Map<String, KclConsumer.UserRecord> readAt = KclConsumer.byLocation(readInKclOrder);
-        List<String> misplaced = new ArrayList<>();
+        boolean[] keyFailed = new boolean[keys];
         int succeeded = 0;
+        int followers = 0;
         for (Added a : added) {
             String name = partitionKey(a.key()) + "|" + a.counter();
             assertThat(a.future()).as("future of %s", name).isDone();
             Throwable error = failure(a.future());
-            if (error != null) {
-                assertThat(error).as("failure of %s", name).isInstanceOf(RecordFailedException.class);
-                if (error instanceof PrecedingRecordFailedException) {
-                    assertThat(failedCounters.get(a.key())).as("earlier failures of the key of %s", name).isNotEmpty();
-                } else {
-                    assertThat(((RecordFailedException) error).attempts()).as("attempts of failed %s", name).isNotEmpty();
-                }
-                failedCounters.get(a.key()).add(a.counter());
+            if (error == null) {
+                succeeded++;
                 continue;
             }
-            succeeded++;
+            assertThat(error).as("failure of %s", name).isInstanceOf(RecordFailedException.class);
+            if (error instanceof PrecedingRecordFailedException) {
+                assertThat(keyFailed[a.key()]).as("an earlier record of the key of %s failed", name).isTrue();
+                followers++;
+            } else {
+                List<Attempt> attempts = ((RecordFailedException) error).attempts();
+                assertThat(attempts).as("attempts of failed %s", name).isNotEmpty();
+                Attempt last = attempts.get(attempts.size() - 1);
+                failedOnTheirOwn.get(a.key()).put(a.counter(), last.startedAt().plus(last.duration()));
+            }
+            keyFailed[a.key()] = true;
+        }
+
+        Map<String, KclConsumer.UserRecord> readAt = KclConsumer.byLocation(readInKclOrder);
+        List<String> misplaced = new ArrayList<>();
+        List<String> pastAFailure = new ArrayList<>();
+        for (Added a : added) {
+            if (a.future().isCompletedExceptionally()) {
+                continue;
+            }
+            String name = partitionKey(a.key()) + "|" + a.counter();
             PutResult r = a.future().join();
             KclConsumer.UserRecord at = readAt.get(KclConsumer.location(r));
             if (at == null || !name.equals(text(at))) {
                 misplaced.add(name + " at " + KclConsumer.location(r) + " (read there: " + (at == null ? "nothing" : text(at)) + ")");
             }
+            Integer gap = failedBefore(a, failedOnTheirOwn);
+            if (gap != null) {
+                pastAFailure.add(name + " (added by " + a.addedBy() + ", attempts " + r.attempts() + ") stored though "
+                        + partitionKey(a.key()) + "|" + gap + " failed for good at " + failedOnTheirOwn.get(a.key()).get(gap));
+            }
         }
         assertThat(misplaced.size()).as("succeeded records the KCL does not read where their results say, e.g. %s",
                 first(misplaced)).isZero();
+        assertThat(pastAFailure.size()).as("records stored past a failure of their key they were added before, e.g. %s",
+                first(pastAFailure)).isZero();
 
         Map<Integer, Added> byName = new HashMap<>();
         for (Added a : added) {
@@ -264,9 +278,9 @@ final class KeyOrderCheck {
             Added a = byName.get(key * 1_000_000 + counter);
             assertThat(a).as("added record for %s read", text(u)).isNotNull();
             String problem = null;
-            int failedBefore = failedCounters.get(key).headSet(counter).size();
-            if (a.failuresKnownWhenAdded() < failedBefore) {
-                problem = " read after " + parts[0] + "|" + failedCounters.get(key).first() + " failed for good";
+            Integer gap = failedBefore(a, failedOnTheirOwn);
+            if (gap != null) {
+                problem = " read past " + parts[0] + "|" + gap + ", which failed after it was added";
             } else if (!readCounters.get(key).add(counter)) {
                 duplicates++;
             } else if (counter < highestRead[key]) {
@@ -278,14 +292,24 @@ final class KeyOrderCheck {
                 outOfOrder.add(text(u) + " at " + u.location() + problem);
                 if (badKey < 0) {
                     badKey = key;
-                    window[0] = Math.min(counter, failedBefore > 0 ? failedCounters.get(key).first() : counter) - 3;
+                    window[0] = Math.min(counter, gap != null ? gap : counter) - 3;
                     window[1] = Math.max(counter, highestRead[key]) + 3;
                 }
             }
         }
         assertThat(outOfOrder.size()).as("records the KCL reads (parents before children) out of their key's order, e.g. %s;"
                 + " %s", first(outOfOrder), badKey < 0 ? "" : story(badKey, window[0], window[1], readInKclOrder)).isZero();
-        return new Outcome(succeeded, added.size() - succeeded, duplicates, perShard);
+        return new Outcome(succeeded, added.size() - succeeded, followers, duplicates, perShard);
+    }
+
+    /** @return a record of its key, added before it, that failed on its own after it was added; or null */
+    private static Integer failedBefore(Added a, List<TreeMap<Integer, Instant>> failedOnTheirOwn) {
+        for (Map.Entry<Integer, Instant> f : failedOnTheirOwn.get(a.key()).headMap(a.counter()).entrySet()) {
+            if (a.addedBy().isBefore(f.getValue())) {
+                return f.getKey();
+            }
+        }
+        return null;
     }
 
     /**
