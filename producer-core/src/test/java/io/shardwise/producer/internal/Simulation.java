@@ -167,13 +167,6 @@ final class Simulation {
         }
     }
 
-    /**
-     * Whether KEY_STRICT runs fail on a broken {@link Invariant#KEY_ORDER}. Until the engine keeps
-     * per-key order (issue 16: it treats KEY_STRICT as SHARD for now), their violations are only
-     * counted ({@code keyStrictViolationsTolerated}), as SHARD runs' are.
-     */
-    static final boolean KEY_STRICT_VIOLATIONS_FAIL = false;
-
 
     private final long seed;
     private final SimulatedKinesis.Sabotage sabotage;
@@ -762,8 +755,7 @@ final class Simulation {
      * failure was reported after this record was added (or at the same virtual instant).
      *
      * <p>The counts say how much each part looked at (pairs, records read, failed records never
-     * read) and how many keys broke it. KEY_STRICT runs fail on a violation (see
-     * {@link #KEY_STRICT_VIOLATIONS_FAIL}; always against a sabotaged service); SHARD runs only count
+     * read) and how many keys broke it. KEY_STRICT runs fail on a violation; SHARD runs only count
      * ({@code shard.keysBreakingKeyStrict}, per part); NONE runs get part (d) only.
      */
     private void checkKeyOrder(Ordering ordering, Map<Long, long[]> firstRead) {
@@ -877,14 +869,11 @@ final class Simulation {
         keysBroken[part.ordinal()]++;
         Rec earlier = recs.get(i);
         Rec later = recs.get(j);
-        // Against a sabotaged service the check must fire whatever the engine's state.
-        if (ordering == Ordering.KEY_STRICT && (KEY_STRICT_VIOLATIONS_FAIL || sabotage != SimulatedKinesis.Sabotage.NONE)) {
+        if (ordering == Ordering.KEY_STRICT) {
             failures.add(Invariant.KEY_ORDER, "key " + key + " (" + part + "): record " + later.id + " " + outcome(later)
                     + ", first read at " + Arrays.toString(at[j]) + ", but record " + earlier.id + " added before it "
                     + outcome(earlier) + ", first read at " + (at[i] == null ? "none" : Arrays.toString(at[i]))
                     + "; the key's records:" + describe(recs.subList(Math.max(0, i - 3), Math.min(recs.size(), j + 4)), firstRead));
-        } else if (ordering == Ordering.KEY_STRICT) {
-            counts.merge("keyStrictViolationsTolerated", 1L, Long::sum);
         }
     }
 
