@@ -35,6 +35,18 @@ class KeyStrictFaultsTest {
     }
 
     @Test
+    void recordsOfAKeyQueuedBehindARecordThatFailsForGoodFailTooAndNoGapIsStored() throws Exception {
+        // One attempt per record: 1 % of entries fail for good, and the records of their keys queued
+        // behind them fail with PrecedingRecordFailedException; records added later start again.
+        Run run = produceSplitAndCheck(false, f -> f.entryFailureRate(0.01), c -> c.maxAttempts(1), "InternalFailure");
+        assertThat(run.outcome().failed() - run.outcome().failedForAnEarlierRecord()).as("records failed for good on their own")
+                .isPositive();
+        assertThat(run.outcome().failedForAnEarlierRecord()).as("records failed for an earlier record of their key")
+                .isPositive();
+        assertThat(run.outcome().succeeded()).as("records stored").isPositive();
+    }
+
+    @Test
     void perKeyOrderHoldsWhenRequestsTimeOutAfterBeingStoredAcrossASplit() throws Exception {
         // 2 % of requests are stored at once and answered after 1.5 s, past the 0.5 s request timeout:
         // their records are stored twice, once by the request that timed out and once by its retry.

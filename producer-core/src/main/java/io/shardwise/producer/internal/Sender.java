@@ -362,7 +362,9 @@ final class Sender implements Runnable {
     }
 
     private void send(RequestBatch batch, long now) {
-        batch.markSent(now, time.now());
+        // Read the clock again: packing this turn may have taken a while, and the attempt's duration
+        // (and the limiter's view of the round trip) start when the request really leaves.
+        batch.markSent(time.nanoTime(), time.now());
         requests.sent(batch);
         counters.requests.increment();
         CompletableFuture<Destination.EntryResults> call;
