@@ -57,7 +57,7 @@ class ConfigurationMetadataTest {
         List<String> kinesis = List.of("enabled", "stream-name", "kpl-properties-file", "region", "endpoint",
                 "record-max-buffered-time", "collection-max-count", "collection-max-size", "max-record-size",
                 "max-in-flight-requests", "request-timeout", "record-ttl", "max-attempts", "retry-backoff-base",
-                "retry-backoff-max", "shard-map-min-refresh-interval", "preserve-shard-order", "fail-if-throttled",
+                "retry-backoff-max", "shard-map-min-refresh-interval", "ordering", "fail-if-throttled",
                 "shard-rate-limiting", "shard-rate-limit-factor", "max-outstanding-records", "max-outstanding-bytes",
                 "max-block-time", "aggregation-enabled", "aggregation-max-size", "aggregation-max-count",
                 "aggregation-max-user-record-size", "aggregation-preserves-partition-keys", "shutdown-timeout",
