@@ -39,10 +39,6 @@ final class HashKeySet {
         }
     }
 
-    boolean isEmpty() {
-        return size == 0;
-    }
-
     /** @return whether the record's key is in the set */
     boolean contains(PendingRecord r) {
         return contains(r.hashHigh, r.hashLow);

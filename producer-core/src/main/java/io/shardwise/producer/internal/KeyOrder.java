@@ -17,11 +17,6 @@ final class KeyOrder {
     private final Map<HashKey, int[]> held = new HashMap<>();
     private final HashKey probe = new HashKey();
 
-    /** @return whether no key is held (the common case: nothing to look up) */
-    boolean isEmpty() {
-        return held.isEmpty();
-    }
-
     /** @return whether the record's key is held */
     boolean isHeld(PendingRecord r) {
         if (held.isEmpty()) {

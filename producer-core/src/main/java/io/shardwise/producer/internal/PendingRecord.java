@@ -185,6 +185,7 @@ final class PendingRecord {
         if (!claim()) {
             return false;
         }
+        stampCompletion();
         error.withUserRecord(io.shardwise.producer.UserRecord.builder().streamName(stream).partitionKey(partitionKey)
                 .explicitHashKey(explicitHashKey).data(data).build());
         finish(null, attempts.size(), error, null, 0, false, null);
@@ -228,6 +229,7 @@ final class PendingRecord {
         if (!claim()) {
             return false;
         }
+        stampCompletion();
         outstanding.countCompletedByApplication(size);
         beginSettling();
         return true;
@@ -292,17 +294,21 @@ final class PendingRecord {
 
     /** Claims the right to complete the record: exactly one of the racing completions (close vs response) wins. */
     private boolean claim() {
-        if (!COMPLETION.compareAndSet(this, 0, 1)) {
-            return false;
-        }
-        long now = outstanding.time().nanoTime();
-        completedNanos = now == 0 ? 1 : now;
-        return true;
+        return COMPLETION.compareAndSet(this, 0, 1);
     }
 
     /**
-     * @return when the record's completion (by the producer or the application) was claimed, on the
-     *     engine's clock; 0 while it is not (or a moment after the claim)
+     * Notes when a failure or the application's completion was claimed (read by {@code FailedKeys});
+     * successes, the common case, do not read the clock.
+     */
+    private void stampCompletion() {
+        long now = outstanding.time().nanoTime();
+        completedNanos = now == 0 ? 1 : now;
+    }
+
+    /**
+     * @return when the record's failure, or its completion by the application, was claimed, on the
+     *     engine's clock; 0 before that (or a moment after the claim), and for a success
      */
     long completedNanos() {
         return completedNanos;
