@@ -390,6 +390,28 @@ final class StreamAccumulator {
         return limited && limiterAt - lingerAt < 0 ? limiterAt : lingerAt;
     }
 
+    /**
+     * @return whether the records sendable now from the unlocked queues (as {@link #readyAt} counts
+     *     them, user records before aggregation) fit in one request of {@code maxCount} entries and
+     *     {@code maxBytes}
+     */
+    boolean sendableFitsOneRequest(long now, int maxCount, long maxBytes) {
+        long count = 0;
+        long bytes = 0;
+        for (ShardQueue q : queues) {
+            if (q.isEmpty() || q.isLocked() || q.isStalled()) {
+                continue;
+            }
+            int sendable = q.sendableNow(now);
+            count += sendable;
+            bytes += sendable == q.size() ? q.bytes() : (long) ((double) q.bytes() / q.size() * sendable);
+            if (count > maxCount || bytes > maxBytes) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** As {@link #assemble(int, long, boolean, long, Consumer, int)} from every queue. */
     RequestBatch assemble(int maxCount, long maxBytes, boolean respectLocks, long now, Consumer<PendingRecord> expired) {
         return assemble(maxCount, maxBytes, respectLocks, now, expired, Integer.MAX_VALUE);
