@@ -50,6 +50,7 @@ public final class BenchmarkMain {
         boolean profile;
         boolean plainHttp;
         boolean shardwiseUnordered;
+        boolean tlsNative;
         boolean quick;
         int repeat = 1;
         List<String> childJvmOptions = List.of("-Xmx1g", "-XX:+UseG1GC");
@@ -60,6 +61,7 @@ public final class BenchmarkMain {
         Double warmupSeconds;
         String command = "benchmarks/run";
         Path kplLib = Path.of(System.getProperty("bench.kplLib", "benchmarks/target/kpl-lib"));
+        Path tcnativeLib = Path.of(System.getProperty("bench.tcnativeLib", "benchmarks/target/tcnative-lib"));
         Path tlsDir = System.getProperty("bench.tlsDir") == null ? null : Path.of(System.getProperty("bench.tlsDir"));
     }
 
@@ -90,9 +92,16 @@ public final class BenchmarkMain {
               --plain-http             diagnostic: Shardwise and the SDK over plain HTTP (the KPL needs TLS);
                                        not a fair comparison
               --shardwise-unordered    diagnostic: Shardwise with preserveShardOrder(false) instead of the default
+              --tls-native             diagnostic: Shardwise's processes get netty-tcnative (BoringSSL) on their
+                                       class path, so its Netty client encrypts with OpenSSL instead of the JDK
+                                       (what a user gets by adding the jar; the KPL's daemon encrypts natively
+                                       anyway). Off by default: cold (a) at load 6-17 showed no clear gain
+                                       (median CPU -15 %, records/s within the noise, build() +1 s)
               --warmup-seconds S       every run warms up for at least S seconds (default 15; --quick 1)
               --limit-record-size N    record size in (d) and (e) (default 1000)
-              --child-jvm-opts "..."   JVM options of the producer processes (default "-Xmx1g -XX:+UseG1GC")
+              --child-jvm-opts "..."   JVM options of the producer processes (default "-Xmx1g -XX:+UseG1GC");
+                                       diagnostic: -Dbench.shardwiseMaxOutstanding=N sets Shardwise's
+                                       maxOutstandingRecords
               --kpl-cap N              KPL driver's outstanding-record cap (default 20000)
               --sdk-cap N              SDK loop's outstanding-record cap (default 20000)
               --sdk-concurrency N      SDK loop's concurrent requests (default 32)
@@ -146,6 +155,7 @@ public final class BenchmarkMain {
                 case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                 case "--plain-http" -> o.plainHttp = true;
                 case "--shardwise-unordered" -> o.shardwiseUnordered = true;
+                case "--tls-native" -> o.tlsNative = true;
                 case "--limit-record-size" -> o.limitRecordSize = Integer.parseInt(args[++i]);
                 case "--child-jvm-opts" -> o.childJvmOptions = Arrays.asList(args[++i].trim().split("\\s+"));
                 case "--kpl-cap" -> o.kplCap = Integer.parseInt(args[++i]);
@@ -285,6 +295,9 @@ public final class BenchmarkMain {
                     }
                     // the KPL 1.1.1 needs a newer protobuf runtime than the project's (see the parent pom)
                     String cp = ChildProcess.classPath(producer.equals("kpl") ? o.kplLib : null);
+                    if (o.tlsNative && producer.startsWith("shardwise")) {
+                        cp = ChildProcess.withJars(cp, o.tcnativeLib);
+                    }
                     children.add(ChildProcess.start(w.id() + "-" + producer + "-" + i, jvm, cp, args,
                             o.workDir.resolve("logs")));
                 }

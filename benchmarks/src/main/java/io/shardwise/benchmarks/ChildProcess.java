@@ -95,6 +95,18 @@ final class ChildProcess {
         return String.join(java.io.File.pathSeparator, out);
     }
 
+    /** {@code classPath} followed by every jar in {@code dir} (which must hold at least one). */
+    static String withJars(String classPath, Path dir) throws IOException {
+        List<String> jars;
+        try (var files = Files.list(dir)) {
+            jars = files.filter(f -> f.toString().endsWith(".jar")).map(f -> f.toAbsolutePath().toString()).sorted().toList();
+        }
+        if (jars.isEmpty()) {
+            throw new IOException("no jar in " + dir);
+        }
+        return classPath + java.io.File.pathSeparator + String.join(java.io.File.pathSeparator, jars);
+    }
+
     /** {@code protobuf-java-4.27.5.jar} -> {@code protobuf-java}. */
     private static String artifact(String fileName) {
         return fileName.replaceFirst("-\\d[^-]*(-[A-Za-z]+)?\\.jar$", "");

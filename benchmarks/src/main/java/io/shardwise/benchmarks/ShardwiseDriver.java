@@ -28,6 +28,11 @@ final class ShardwiseDriver extends Driver {
         if (linger != null) {
             config.recordMaxBufferedTime(linger);
         }
+        // diagnostic (--child-jvm-opts -Dbench.shardwiseMaxOutstanding=N): another maxOutstandingRecords than the default
+        Long maxOutstanding = Long.getLong("bench.shardwiseMaxOutstanding");
+        if (maxOutstanding != null) {
+            config.maxOutstandingRecords(maxOutstanding);
+        }
         this.producer = KinesisProducer.builder()
                 .config(config.build())
                 .region(Region.US_EAST_1)

@@ -28,10 +28,12 @@ final class OwnEventLoopsHttpClient implements SdkAsyncHttpClient {
 
     /**
      * The HTTP client every producer-built SDK client uses: enough connections for the requests in
-     * flight, on event loops of its own.
+     * flight, on event loops of its own, encrypting with OpenSSL when netty-tcnative is on the class
+     * path ({@link TlsProvider}).
      */
     static SdkAsyncHttpClient.Builder<?> forEngine(EngineConfig config) {
         return new Builder(NettyNioAsyncHttpClient.builder()
+                .sslProvider(TlsProvider.choose())
                 .maxConcurrency(Math.max(50, config.maxInFlightRequests() + 8))
                 .connectionAcquisitionTimeout(java.time.Duration.ofSeconds(30)));
     }
