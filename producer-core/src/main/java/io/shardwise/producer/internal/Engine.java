@@ -143,7 +143,9 @@ final class Engine implements Engines.KinesisEngine, Engines.FirehoseEngine {
         }
         int streamMax = limits.maxRecordSize(stream);
         if (streamMax > 0 && streamMax < config.maxRecordSize()) {
-            RecordValidator.checkStreamSize(data.length, keyLength, streamMax, destination.describe(stream));
+            if ((long) data.length + keyLength > streamMax) { // the stream's description only for the error: not per record
+                RecordValidator.checkStreamSize(data.length, keyLength, streamMax, destination.describe(stream));
+            }
         } else {
             RecordValidator.checkSize(data.length, keyLength, config.maxRecordSize());
         }
