@@ -62,8 +62,17 @@ class KinesisProducerIntegrationTest {
         return name;
     }
 
+    /**
+     * kinesis-local on a loaded 2-core machine can take longer than the default 6 s to answer a
+     * request (seen under load 12-14); a request that timed out but was stored is retried and stored
+     * twice, which the exact read-backs here would report as a failure. What a timeout does is tested
+     * against FakeKinesis (KeyStrictFaultsTest, BackpressureAndExpiryTest).
+     */
+    private static final Duration SLOW_SERVER_REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
     private static KinesisProducer producer(String stream, ProducerConfig config) {
-        return KinesisProducer.builder().kinesisClient(client).streamName(stream).config(config).build();
+        return KinesisProducer.builder().kinesisClient(client).streamName(stream)
+                .config(config.toBuilder().requestTimeout(SLOW_SERVER_REQUEST_TIMEOUT).build()).build();
     }
 
     /** Reads a shard back and deaggregates it, as a KCL consumer would. */
