@@ -246,6 +246,11 @@ final class ShardRateLimiter {
         return available >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) available;
     }
 
+    /** @return whether the byte bucket and the window can ever hold {@code bytes} at once (else waiting for that much never ends) */
+    boolean canHold(long bytes) {
+        return byteCapacity() >= bytes && windowByteLimit >= bytes;
+    }
+
     /** Takes one record of {@code bytes} if the buckets allow it now. */
     boolean tryAcquire(int bytes, long now) {
         refill(now);
