@@ -9,7 +9,6 @@ import io.shardwise.producer.PutResult;
 import io.shardwise.producer.RecordFailedException;
 import io.shardwise.producer.RetriesExhaustedException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,21 +26,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  */
 class KeyStrictEngineTest {
     private static final String STREAM = "s";
-
-    /** Virtual time, moved by the test only. */
-    private static final class ManualTime implements Time {
-        long nanos = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return nanos;
-        }
-
-        @Override
-        public Instant now() {
-            return Instant.ofEpochSecond(0, nanos);
-        }
-    }
 
     /** Stores entries in order unless {@code fails} says an entry (by its first record's data byte) fails this time. */
     private static final class ScriptedDestination extends UnshardedTestDestination {
@@ -84,10 +68,7 @@ class KeyStrictEngineTest {
 
     /** Steps the engine, moving the clock to each deadline, until every future is done. */
     private static void runUntilDone(Engine engine, ManualTime time, List<CompletableFuture<PutResult>> futures) {
-        for (int turn = 0; turn < 10_000 && !futures.stream().allMatch(CompletableFuture::isDone); turn++) {
-            long next = engine.step();
-            time.nanos = Math.max(time.nanos + 1_000_000L, Math.min(next, time.nanos + 1_000_000_000L));
-        }
+        time.stepUntilDone(engine, futures, 10_000);
         assertThat(futures).allMatch(CompletableFuture::isDone);
     }
 

@@ -7,7 +7,6 @@ import io.shardwise.producer.ProducerConfig;
 import io.shardwise.producer.PutResult;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,21 +24,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 class RequestsPerLingerTest {
     private static final String STREAM = "s";
     private static final BigInteger QUARTER = BigInteger.ONE.shiftLeft(126);
-
-    /** Virtual time, moved by the test only. */
-    private static final class ManualTime implements Time {
-        long nanos = 1_000_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return nanos;
-        }
-
-        @Override
-        public Instant now() {
-            return Instant.ofEpochSecond(0, nanos);
-        }
-    }
 
     /** Four equal shards; stores every entry on the shard its explicit hash key names and counts the requests. */
     private static final class FourShards extends UnshardedTestDestination {
@@ -85,10 +69,7 @@ class RequestsPerLingerTest {
                 futures.add(engine.add(STREAM, "k", hashKey, new byte[] {(byte) i})); // a key each: KEY_STRICT sends a key once per request
             }
         }
-        for (int turn = 0; turn < 1_000 && !futures.stream().allMatch(CompletableFuture::isDone); turn++) {
-            long next = engine.step();
-            time.nanos = Math.max(time.nanos + 1_000_000L, Math.min(next, time.nanos + 1_000_000_000L));
-        }
+        time.stepUntilDone(engine, futures, 1_000);
         engine.stopStepped();
         assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         return destination.entriesPerRequest;
