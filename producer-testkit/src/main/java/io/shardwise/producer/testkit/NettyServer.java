@@ -44,6 +44,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -123,6 +125,8 @@ final class NettyServer implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final Channel serverChannel;
     private final LateAnswers lateAnswers;
+    /** Late answers scheduled and not yet written or cancelled. */
+    private final Set<LateAnswer> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     NettyServer(RequestRouter api, Stats stats, SSLContext sslContext, int port, int ioThreads, int workerThreads,
@@ -310,21 +314,59 @@ final class NettyServer implements AutoCloseable {
         }
         boolean close = !keepAlive;
         if (reply.delayNanos > 0) {
+            LateAnswer answer = new LateAnswer(ctx, response, close);
+            waiting.add(answer);
             try {
-                Future<?> later = lateAnswers.schedule(ctx.executor(), () -> write(ctx, response, close),
-                        reply.delayNanos);
-                // An answer still waiting when its channel closes (the client gave up, or the endpoint was closed
-                // and its event loops drop their scheduled tasks) is released here instead of leaking.
-                ctx.channel().closeFuture().addListener(f -> {
-                    if (later.cancel(false)) {
-                        response.release();
-                    }
-                });
+                answer.scheduled(lateAnswers.schedule(ctx.executor(), answer, reply.delayNanos));
+                // An answer still waiting when its channel closes (the client gave up) is released here instead
+                // of leaking; close() releases those still waiting when the endpoint closes, since the event
+                // loops then drop their scheduled tasks and may refuse to run this listener.
+                ctx.channel().closeFuture().addListener(f -> answer.cancel());
             } catch (RejectedExecutionException e) {
+                waiting.remove(answer);
                 response.release();
             }
         } else {
             write(ctx, response, close);
+        }
+    }
+
+    /** A late answer: written when its time comes, or cancelled and released when its channel or the endpoint closes. */
+    private final class LateAnswer implements Runnable {
+        private final ChannelHandlerContext ctx;
+        private final FullHttpResponse response;
+        private final boolean close;
+        /** The scheduled task; set right after scheduling. */
+        private volatile Future<?> later;
+        /** Whether a cancel came, possibly before the task was set. */
+        private volatile boolean cancelled;
+
+        LateAnswer(ChannelHandlerContext ctx, FullHttpResponse response, boolean close) {
+            this.ctx = ctx;
+            this.response = response;
+            this.close = close;
+        }
+
+        @Override
+        public void run() {
+            waiting.remove(this);
+            write(ctx, response, close);
+        }
+
+        void scheduled(Future<?> task) {
+            later = task;
+            if (cancelled) {
+                cancel(); // the channel or the endpoint closed while it was being scheduled
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Future<?> f = later;
+            if (f != null && f.cancel(false)) {
+                waiting.remove(this);
+                response.release();
+            }
         }
     }
 
@@ -347,6 +389,9 @@ final class NettyServer implements AutoCloseable {
         }
         closed = true;
         serverChannel.close().syncUninterruptibly();
+        for (LateAnswer answer : waiting) {
+            answer.cancel();
+        }
         shutdown();
     }
 
